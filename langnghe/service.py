@@ -136,17 +136,30 @@ def listen_refusal(host: str, port: int) -> str | None:
     `socket.gaierror` traceback; a port another program holds said «Port 8501 is not available» in English after
     the scheduler had started (round 29, `hostile32`). The trial socket is closed at once (Streamlit binds with
     SO_REUSEADDR, as this does): a port taken in the moment between is still Streamlit's own message."""
-    import errno
     import socket
 
     where = f"{host or '0.0.0.0'}:{port}"
     try:
-        family, kind, proto, _, addr = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
-                                                          flags=socket.AI_PASSIVE)[0]
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError):  # gaierror is an OSError
         return (f"địa chỉ «{host[:100]}» không dùng được (--host hoặc [dashboard] host): không phải địa chỉ IP hay "
                 "tên máy tra được; thường dùng 127.0.0.1 (chỉ máy này) hoặc 0.0.0.0 (mọi máy trong mạng)")
-    with socket.socket(family, kind, proto) as probe:
+    # every address the name gives, refused only when none binds: «localhost» may give ::1 first on a machine
+    # with IPv6 switched off, where Streamlit (Tornado) skips it and listens on 127.0.0.1 (review29)
+    refusals = [_bind_refusal(entry, host, port, where) for entry in found]
+    return None if not refusals or None in refusals else refusals[0]
+
+
+def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> str | None:
+    import errno
+    import socket
+
+    family, kind, proto, _, addr = entry
+    try:
+        probe = socket.socket(family, kind, proto)
+    except OSError as exc:  # an address family this machine has switched off
+        return f"không mở được {where}: {exc.strerror or exc}"
+    with probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(addr)

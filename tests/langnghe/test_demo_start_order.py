@@ -39,5 +39,6 @@ def test_serve_runs_at_start_in_the_scheduler_thread(tmp_path, monkeypatch):
     monkeypatch.setattr(state, "record", lambda cfg, path: tmp_path / "state.json")
     monkeypatch.setattr(state, "clear", lambda: None)
     monkeypatch.setattr(service, "run_dashboard", lambda cfg: done.wait(120))  # a guard, not a timing
+    monkeypatch.setattr(service, "listen_refusal", lambda *_a: None)  # no dashboard listens: 8501 may be taken
     assert service.serve(cfg, at_start=at_start) == 0
     assert ran == ["langnghe-scheduler"]

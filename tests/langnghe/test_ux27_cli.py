@@ -110,6 +110,7 @@ def test_serve_says_on_the_console_that_it_stopped_and_let_go_of_the_database(tm
     monkeypatch.chdir(tmp_path)  # the state file goes beside the default database, relative to the cwd
     cfg = make_config(tmp_path, sources=[])
     monkeypatch.setattr(service, "run_dashboard", lambda _cfg: None)  # the dashboard stopped at once (Ctrl+C)
+    monkeypatch.setattr(service, "listen_refusal", lambda *_a: None)  # no dashboard listens: 8501 may be taken
     monkeypatch.setattr(service, "_stop_on_sigterm", lambda: None)
     monkeypatch.setattr(service, "install_jobs", lambda *_a, **_k: None)
     try:

@@ -377,3 +377,18 @@ def test_serve_where_it_cannot_listen_says_why_before_anything_starts(tmp_path, 
             res = cli_in_process(["serve", *argv], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
             assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
     assert started == []
+
+
+def test_serve_listens_when_one_of_the_hosts_addresses_binds(monkeypatch):
+    """«localhost» may give ::1 first where IPv6 is switched off: only the first address was tried, and serve was
+    refused though Streamlit (Tornado) skips it and listens on 127.0.0.1 (review29)."""
+    import socket
+
+    from langnghe import service
+
+    v4 = (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))
+    off = (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::9", 0, 0, 0))  # no address of this machine
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [off, v4])
+    assert service.listen_refusal("localhost", 0) is None
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [off])
+    assert service.listen_refusal("localhost", 0) is not None
