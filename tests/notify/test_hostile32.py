@@ -58,7 +58,8 @@ def test_an_address_saved_before_the_form_was_narrowed_fails_in_vietnamese(smtp_
 REFUSED = ["cánbộ@uongbi.gov.vn", "vp@bộ.vn",  # never sendable: smtplib's TypeError at every try
            "x; y <a@b.vn>", "Bcc: <c@d.vn>", "nhóm:; <a@b.vn>",  # a group: RCPT TO «x» and «<>»
            '"x <a@b.vn>, "y <c@d.vn>',  # an unclosed quote: a@b.vn silently dropped
-           'x\\" <a@b.vn>', "a@b.vn\u00a0,\u00a0c@d.vn"]  # a backslash; a no-break space pasted from a document
+           'x\\" <a@b.vn>', "a@b.vn\u00a0,\u00a0c@d.vn",  # a backslash; a no-break space pasted from a document
+           "A ( <a@b.vn>", "A (x <a@b.vn>, b@c.vn"]  # an unbalanced parenthesis: the parser took «A» for the address  # a backslash; a no-break space pasted from a document
 
 
 @pytest.mark.parametrize("address", REFUSED)
@@ -67,9 +68,28 @@ def test_the_form_refuses_what_would_not_reach_the_addresses_it_shows(address):
 
 
 FINE = ["a@uongbi.gov.vn, b@uongbi.gov.vn", "Văn phòng <vp@uongbi.gov.vn>", "canbo@noibo", "Văn phòng <vp@x.vn>, tp@x.vn",
-        '"Nguyễn, Văn A" <a@b.vn>', '"Văn phòng" <vp@x.vn>', "can.bo+tin@uongbi.quangninh.gov.vn"]
+        '"Nguyễn, Văn A" <a@b.vn>', '"Văn phòng" <vp@x.vn>', "can.bo+tin@uongbi.quangninh.gov.vn",
+        "Phòng Văn hóa (UBND phường) <vh@uongbi.gov.vn>", "A (x) <a@b.vn>, b@c.vn"]  # review29: refused in round 29
 
 
 @pytest.mark.parametrize("address", FINE)
 def test_the_forms_offices_use_still_pass(address):
     assert re.fullmatch(Email.address_pattern, address), address
+
+
+def test_a_name_in_parentheses_reaches_its_address(smtp_server):
+    """«Phòng Văn hóa (UBND phường) <vh@…>» was refused by round 29's first form (review29); the name goes with it."""
+    box, port = smtp_server
+    _send(port, "Phòng Văn hóa (UBND phường) <vh@uongbi.gov.vn>, b@c.vn")
+    (rcpt, raw), = box.messages
+    assert rcpt == ["vh@uongbi.gov.vn", "b@c.vn"]
+    assert _to(raw)[0] == ("Phòng Văn hóa (UBND phường)", "vh@uongbi.gov.vn")
+
+
+def test_addresses_the_parser_reads_otherwise_are_not_sent(smtp_server):
+    """A saved address whose parse differs from what is written («A ( <a@b.vn>» parses as the address «A») is not
+    sent to anyone rather than to a wrong one."""
+    box, port = smtp_server
+    with pytest.raises(SendError, match="không phải dạng ten@donvi.gov.vn"):
+        _send(port, "( <a@b.vn>, ) <c@d.vn>")
+    assert not box.messages
