@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from reports import charts
 from reports.frame import Built
@@ -115,16 +115,12 @@ def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Pat
     t0 = time.perf_counter()
     on = progress or _quiet
     formats = set(formats)
-    renderer = _renderer(s, formats)
-    on("query_build", None)
-    try:
+    with _charts_thread(s, formats) as renderer:
+        on("query_build", None)
         built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
-    except BaseException:
-        renderer and renderer.cancel()
-        raise
-    res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
-    _done(res, "query_build", t0, on)
-    write_files(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer, on)
+        res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
+        _done(res, "query_build", t0, on)
+        write_files(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer, on)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
@@ -137,20 +133,16 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
     on = progress or _quiet
     now = now or utcnow()
     formats = set(formats) - {"xlsx"}
-    renderer = _renderer(s, formats)
-    on("query_build", None)
-    try:
+    with _charts_thread(s, formats) as renderer:
+        on("query_build", None)
         with db.read() as cur:
             f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
         if proposals is None:
             proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
         built = build_rapid(f, saved_masking(db, s), proposals, now)
-    except BaseException:
-        renderer and renderer.cancel()
-        raise
-    res = Result(n_items=built.n_items, title=built.doc.meta_title)
-    _done(res, "query_build", t0, on)
-    write_files(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer, on)
+        res = Result(n_items=built.n_items, title=built.doc.meta_title)
+        _done(res, "query_build", t0, on)
+        write_files(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer, on)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
@@ -174,11 +166,18 @@ def write_docx(doc: Doc, path: Path, *, font: str, size: int) -> Path:
     return docx_out.write_docx(doc, path, font=font, size=size)
 
 
-def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
-    """Start the chart thread now (its matplotlib import overlaps the query), if the report wants charts."""
-    if s.charts and formats & {"docx", "pdf"}:
-        return charts.Renderer(s.browser_timeout_seconds).start()
-    return None
+@contextlib.contextmanager
+def _charts_thread(s: ReportSettings, formats: set[str]) -> Iterator[charts.Renderer | None]:
+    """The chart thread, started now (its matplotlib import overlaps the query) if the report wants charts, and
+    ended (`Renderer.cancel`) when anything before its result raises: the query, the progress listener, the
+    folder's mkdir, the PDF browser's lookup (round 29: only a failed query cancelled it; review29, 4)."""
+    renderer = charts.Renderer(s.browser_timeout_seconds).start() if s.charts and formats & {"docx", "pdf"} else None
+    try:
+        yield renderer
+    except BaseException:
+        if renderer is not None:
+            renderer.cancel()
+        raise
 
 
 def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
@@ -280,6 +279,18 @@ def claim_dir(out: Path) -> Path:
     return out
 
 
+@contextlib.contextmanager
+def _claimed(out: Path) -> Iterator[None]:
+    """The claimed folder removed when the report raises before writing anything in it: `claim_dir` makes it before
+    the query, and each failed try left an empty stamped folder in the archive (review29, 3)."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            out.rmdir()  # only when empty
+        raise
+
+
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
                    now: datetime | None = None, progress: Progress | None = None, late: bool | None = None,
                    then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> Result:
@@ -290,7 +301,8 @@ def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = ""
     now = now or utcnow()
     period = week_period(week, now)
     out = claim_dir(archive_dir(s, "weekly", period.week, area, now))
-    res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
+    with _claimed(out):
+        res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
     _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
 
@@ -300,7 +312,8 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
     now = now or utcnow()
     key = rapid_key(alert_id, story_id)
     out = claim_dir(archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now))
-    res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
+    with _claimed(out):
+        res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
     _record(db, "rapid", key, "", now, generated_by, out, res)
     return res
 

@@ -141,3 +141,24 @@ def test_claim_dir_leaves_an_unwritable_archive_to_the_file_writers(tmp_path):
     blocker.write_text("x")
     out = blocker / "weekly" / "20261120-090000"
     assert generate.claim_dir(out) == out
+
+
+def test_a_report_that_fails_leaves_no_empty_folder_and_no_chart_thread(tmp_path, monkeypatch):
+    """claim_dir makes the folder before the query: a report that raised left an empty stamped folder at each try;
+    and only a failed query ended the chart thread, not a failure after it (the folder, the progress listener)
+    (review29, 3 and 4)."""
+    import threading
+
+    db = database(tmp_path / "f.duckdb")
+    s = settings(charts=True, archive_dir=str(tmp_path / "archive"))
+    before = set(threading.enumerate())
+
+    def broken_listener(step, seconds):  # type: ignore[no-untyped-def]
+        if seconds is not None:
+            raise RuntimeError("the page went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        generate.archive_weekly(db, s, WEEK, generated_by="a", progress=broken_listener)
+    assert not list((tmp_path / "archive").glob("weekly/*/*"))  # no stamped folder (its week's may stay, empty)
+    assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    db.close()
