@@ -310,7 +310,8 @@ def test_every_setting_a_channel_reads_is_in_the_defaults(name):
 # channels whose `*_env` secret may be missing with nothing for an administrator to do, each with why
 SECRET_MAY_BE_MISSING = {
     "email": "the SMTP login is optional; a missing [notify.email] host is NotConfigured (test_ux35_notify.py)",
-    "zalo": "the zalo job renews the OA token on its own: a missing one may come back without an administrator",
+    "zalo": "with a refresh token the zalo job renews the OA token on its own (retried); with neither token it is "
+            "NotConfigured (tests/orchestration/test_fix29_notify.py)",
 }
 
 
