@@ -144,9 +144,16 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
         with db.write() as cur:
             store_cases.release_reply(cur, case_id)
         raise
-    with db.write() as cur:  # and lets the claim go
-        store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
-                                 username, now or utcnow())
+    try:
+        with db.write() as cur:  # and lets the claim go
+            store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
+                                     username, now or utcnow())
+    except Exception:
+        # sent but not recorded (a full disk): the claim stays until stale, then another submit could send a second
+        # public reply. Said in the log with what went out, for whoever answers the case by hand (review29, 6)
+        log.error("Phản ánh #%s: đã gửi trả lời (%s) nhưng không ghi được vào cơ sở dữ liệu; nội dung đã gửi: %s",
+                  case_id, status, text[:500])
+        raise
     return status
 
 

@@ -74,3 +74,20 @@ def test_a_claim_a_crash_left_is_taken_over_once_stale_and_a_failed_send_lets_it
         cases.send_reply(cfg, db, cid, "Trả lời", "canbo2", manual=True, now=NOW + timedelta(minutes=1))
     later = NOW + cases.claim_stale(20) + timedelta(seconds=1)
     assert cases.send_reply(cfg, db, cid, "Trả lời", "canbo2", manual=True, now=later) == "manual"
+
+
+def test_a_reply_sent_but_not_recorded_is_said_in_the_log_with_its_text(env, monkeypatch, caplog):
+    """record_reply failing after the send (a full disk) kept the claim and said nothing of the reply that went out
+    (review29, 6): the log names the case and the text, for whoever answers it by hand."""
+    import logging
+
+    cfg, db = env
+    case_id = cases.open_for_items(cfg, db, store(db, fb_items(cfg)), now=NOW)[0]
+
+    def full(*a, **k):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_cases, "record_reply", full)
+    with caplog.at_level(logging.ERROR, logger="langnghe.cases"), pytest.raises(Exception, match="đầy"):
+        cases.send_reply(cfg, db, case_id, "Cảm ơn bạn đã phản ánh", "canbo", manual=True)
+    assert f"Phản ánh #{case_id}" in caplog.text and "Cảm ơn bạn đã phản ánh" in caplog.text, caplog.text
