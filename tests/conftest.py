@@ -514,6 +514,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class SmtpBox:
+    """What a local SMTP server received: (recipients, raw message) per message. An address in `refuse` is
+    refused at RCPT (550, as a mailbox that no longer exists); the others are taken."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)  # what aiosmtpd does without this hook
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """An aiosmtpd server on 127.0.0.1: (SmtpBox, port); add to `box.refuse` the addresses it should refuse."""
+    from aiosmtpd.controller import Controller
+
+    box, port = SmtpBox(), free_port()  # aiosmtpd's start-up check connects to the port it was given: not 0
+    ctl = Controller(box, hostname="127.0.0.1", port=port)
+    ctl.start()
+    yield box, port
+    ctl.stop()
+
+
 def rss_doc(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
     parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>']
     for it in items:
