@@ -26,9 +26,11 @@ from typing import Any, Callable
 
 import pytest
 
+from collectors.textutil import canonical_url, content_hash, sha1
 from vocab import config as config_mod
 from devtools.demo_server import QuietHTTPServer
 from store.db import Database
+from vocab.item import Item
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -544,6 +546,21 @@ def smtp_server():
     ctl.start()
     yield box, port
     ctl.stop()
+
+
+def press_id(key: str) -> str:
+    """The id of press_item(key, …): the SHA-1 of its canonical URL, as collection makes it."""
+    return sha1(canonical_url(f"https://bao.vn/{key}"))
+
+
+def press_item(key: str, title: str, summary: str, at: datetime) -> Item:
+    """A press article at https://bao.vn/{key}, published and fetched at `at`; its id, canonical URL and content
+    hash made as collection makes them (collectors.textutil)."""
+    url = f"https://bao.vn/{key}"
+    canon = canonical_url(url)
+    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
+                canonical_url=canon, title=title, summary=summary, published_at=at, published_estimated=False,
+                fetched_at=at, content_hash=content_hash(title, summary, canon))
 
 
 def rss_doc(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
