@@ -52,6 +52,15 @@ class Env:
         st.cache_data.clear()
         return out
 
+    def match_watchlists(self) -> None:
+        """Every stored item matched against the watchlists now (detection.watch.match_new), as collection does."""
+        from detection.watch import match_new
+        from store.db import utcnow
+
+        with self.db.read() as cur:
+            ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+        match_new(self.db, ids, utcnow())
+
     def add_users(self) -> None:
         for name, role in (("xem", "viewer"), ("chuyenvien", "analyst"), ("quantri", "admin")):
             self.auth.create_user(name, PASSWORD, role, display_name=f"Cán bộ {name}")
