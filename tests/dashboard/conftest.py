@@ -163,3 +163,13 @@ def texts(at: AppTest) -> str:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, "\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def alert_history(e: Env, aid: str, role: str) -> Any:
+    """Cảnh báo as `role`, every state listed, alert `aid` picked: its history table (a DataFrame)."""
+    at = e.page("alerts", role)
+    at.session_state["alert_filter"] = "Tất cả"
+    at.run()
+    at.selectbox(key="alert_pick").set_value(aid).run()
+    no_exception(at)
+    return next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
