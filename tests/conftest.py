@@ -1,4 +1,5 @@
-"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases.
+"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases, an SMTP server on
+127.0.0.1 (`smtp_server`, refusing the addresses put in its box's `refuse`), press items (`press_item`).
 
 Speed (`make test` has a 15-minute budget): a fresh database costs its migrations (0.12 s at rest, more under load), a seeded one
 a second more. `template_copy` builds each kind of file once per worker (under the worker's own basetemp) and
