@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT))
 from collectors.encoding import MOSTLY_UTF8_MAX_INVALID_SHARE, _Utf8, decode_full  # noqa: E402
 
 
-def cp1258(text: str) -> bytes:
-    """Windows-1258 as sites write it: base letter + combining tone byte where no precomposed byte exists."""
+def cp1258(text: str, errors: str = "replace") -> bytes:
+    """Windows-1258 as sites write it: base letter + combining tone byte where no precomposed byte exists.
+    tests/collectors/test_encoding.py uses it too, with errors="strict"."""
     out = bytearray()
     for ch in text:
         try:
@@ -30,8 +31,8 @@ def cp1258(text: str) -> bytes:
         except UnicodeEncodeError:
             d = unicodedata.normalize("NFD", ch)
             keep = "".join(m for m in d[1:] if m in "\u0302\u0306\u031b")
-            out += unicodedata.normalize("NFC", d[0] + keep).encode("cp1258", errors="replace")
-            out += "".join(m for m in d[1:] if m not in keep).encode("cp1258", errors="replace")
+            out += unicodedata.normalize("NFC", d[0] + keep).encode("cp1258", errors=errors)
+            out += "".join(m for m in d[1:] if m not in keep).encode("cp1258", errors=errors)
     return bytes(out)
 
 

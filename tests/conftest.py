@@ -1,4 +1,5 @@
-"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases.
+"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases, an SMTP server on
+127.0.0.1 (`smtp_server`, refusing the addresses put in its box's `refuse`), press items (`press_item`).
 
 Speed (`make test` has a 15-minute budget): a fresh database costs its migrations (0.12 s at rest, more under load), a seeded one
 a second more. `template_copy` builds each kind of file once per worker (under the worker's own basetemp) and
@@ -26,9 +27,11 @@ from typing import Any, Callable
 
 import pytest
 
+from collectors.textutil import canonical_url, content_hash, sha1
 from vocab import config as config_mod
 from devtools.demo_server import QuietHTTPServer
 from store.db import Database
+from vocab.item import Item
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -512,6 +515,53 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class SmtpBox:
+    """What a local SMTP server received: (recipients, raw message) per message. An address in `refuse` is
+    refused at RCPT (550, as a mailbox that no longer exists); the others are taken."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)  # what aiosmtpd does without this hook
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """An aiosmtpd server on 127.0.0.1: (SmtpBox, port); add to `box.refuse` the addresses it should refuse."""
+    from aiosmtpd.controller import Controller
+
+    box, port = SmtpBox(), free_port()  # aiosmtpd's start-up check connects to the port it was given: not 0
+    ctl = Controller(box, hostname="127.0.0.1", port=port)
+    ctl.start()
+    yield box, port
+    ctl.stop()
+
+
+def press_id(key: str) -> str:
+    """The id of press_item(key, …): the SHA-1 of its canonical URL, as collection makes it."""
+    return sha1(canonical_url(f"https://bao.vn/{key}"))
+
+
+def press_item(key: str, title: str, summary: str, at: datetime) -> Item:
+    """A press article at https://bao.vn/{key}, published and fetched at `at`; its id, canonical URL and content
+    hash made as collection makes them (collectors.textutil)."""
+    url = f"https://bao.vn/{key}"
+    canon = canonical_url(url)
+    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
+                canonical_url=canon, title=title, summary=summary, published_at=at, published_estimated=False,
+                fetched_at=at, content_hash=content_hash(title, summary, canon))
 
 
 def rss_doc(items: list[dict[str, str]], title: str = "Test feed") -> bytes:

@@ -52,6 +52,15 @@ class Env:
         st.cache_data.clear()
         return out
 
+    def match_watchlists(self) -> None:
+        """Every stored item matched against the watchlists now (detection.watch.match_new), as collection does."""
+        from detection.watch import match_new
+        from store.db import utcnow
+
+        with self.db.read() as cur:
+            ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+        match_new(self.db, ids, utcnow())
+
     def add_users(self) -> None:
         for name, role in (("xem", "viewer"), ("chuyenvien", "analyst"), ("quantri", "admin")):
             self.auth.create_user(name, PASSWORD, role, display_name=f"Cán bộ {name}")
@@ -154,3 +163,13 @@ def texts(at: AppTest) -> str:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, "\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def alert_history(e: Env, aid: str, role: str) -> Any:
+    """Cảnh báo as `role`, every state listed, alert `aid` picked: its history table (a DataFrame)."""
+    at = e.page("alerts", role)
+    at.session_state["alert_filter"] = "Tất cả"
+    at.run()
+    at.selectbox(key="alert_pick").set_value(aid).run()
+    no_exception(at)
+    return next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)

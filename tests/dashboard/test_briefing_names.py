@@ -7,7 +7,7 @@ import re
 
 from dashboard import actions
 from orchestration.accounts import User
-from tests.dashboard.conftest import no_exception, texts
+from tests.dashboard.conftest import alert_history, no_exception, texts
 
 LOGIN_NOTE = re.compile(r"\d\d:\d\d chuyenvien:")  # "03/12 20:34 chuyenvien: Giao xử lý" is the login name
 
@@ -73,12 +73,7 @@ def test_alert_history_names_people_by_display_name(demo_env):
     with demo_env.db.read() as cur:
         aid = cur.execute("SELECT alert_id FROM alerts WHERE status = 'new' ORDER BY alert_id LIMIT 1").fetchone()[0]
     actions.alert_action(demo_env.db, me, aid, "assign", assignee="nv.an", note="Kiểm tra tại chỗ")
-    at = demo_env.page("alerts", "analyst")
-    at.session_state["alert_filter"] = "Tất cả"
-    at.run()
-    at.selectbox(key="alert_pick").set_value(aid).run()
-    no_exception(at)
-    hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    hist = alert_history(demo_env, aid, "analyst")
     assert "Cán bộ chuyenvien" in set(hist["Người thực hiện"]) and "chuyenvien" not in set(hist["Người thực hiện"])
     assert "Giao cho: Nguyễn Văn An; Kiểm tra tại chỗ" in set(hist["Nội dung"])
 

@@ -40,18 +40,14 @@ def test_the_trend_panel_has_its_figures_as_a_table(demo_env):
 
 def test_theo_doi_hits_chart_has_its_figures_as_a_table(env):
     from dashboard import actions, data
-    from detection.watch import match_new
     from orchestration.accounts import User
-    from store.db import utcnow
 
     env.add_users()
     env.seed(n_items=60, n_stories=0, n_alerts=0, days=5)
     actions.save_watchlist(env.db, User("chuyenvien", "Cán bộ chuyenvien", "analyst"), {
         "name": "Mọi tin về phường", "query": "phường", "places": [], "topics": [], "source_types": [],
         "min_items": 2, "window_minutes": 120, "severity": "high"})
-    with env.db.read() as cur:
-        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
-    match_new(env.db, ids, utcnow())
+    env.match_watchlists()
     data.refresh()
     at = env.page("watch", "analyst").run()
     no_exception(at)

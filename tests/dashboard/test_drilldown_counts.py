@@ -148,11 +148,7 @@ def test_watchlist_day_bar(env):
     wid = actions.save_watchlist(env.db, ANALYST, {
         "name": "Mọi tin về phường", "query": "phường", "places": [], "topics": [], "source_types": [],
         "min_items": 1000, "window_minutes": 60, "severity": "low"})
-    from detection.watch import match_new
-
-    with env.db.read() as cur:
-        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
-    match_new(env.db, ids, utcnow())
+    env.match_watchlists()
     with env.db.read() as cur:
         assert store_watch.hit_totals(cur, utcnow() - timedelta(days=30)).get(wid)
     data.refresh()

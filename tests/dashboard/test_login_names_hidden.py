@@ -12,7 +12,7 @@ from reports.generate import weekly_key
 from reports.settings import report_week
 from store import reports as store_reports
 from store.db import utcnow
-from tests.dashboard.conftest import Env, no_exception, texts
+from tests.dashboard.conftest import Env, alert_history, no_exception, texts
 
 ANALYST = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
 
@@ -79,10 +79,5 @@ def test_the_systems_steps_read_he_thong_on_canh_bao_as_on_truoc_giao_ban(demo_e
     with demo_env.db.write() as cur:
         aid = cur.execute("SELECT alert_id FROM alerts ORDER BY alert_id LIMIT 1").fetchone()[0]
         store_alerts.add_note(cur, aid, "system", "Ghi chú tự động", at=utcnow())
-    at = demo_env.page("alerts", "viewer")
-    at.session_state["alert_filter"] = "Tất cả"
-    at.run()
-    at.selectbox(key="alert_pick").set_value(aid).run()
-    no_exception(at)
-    hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    hist = alert_history(demo_env, aid, "viewer")
     assert "Hệ thống" in set(hist["Người thực hiện"]) and "hệ thống" not in set(hist["Người thực hiện"])

@@ -96,15 +96,11 @@ def test_hits_show_the_year(env):
     import json
 
     from dashboard import data
-    from detection.watch import match_new
-    from store.db import utcnow
 
     env.add_users()
     env.seed(n_items=60, n_stories=0, n_alerts=0, days=5)
     actions.save_watchlist(env.db, ANALYST, {**NEW, "name": "Mọi tin về phường", "query": "phường", "topics": []})
-    with env.db.read() as cur:
-        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
-    match_new(env.db, ids, utcnow())
+    env.match_watchlists()
     data.refresh()
     at = env.page("watch", "analyst").run()
     no_exception(at)

@@ -84,27 +84,6 @@ def test_refusals_are_send_errors_without_secrets(monkeypatch):
         registry.get("webhook").send("http://x", MSG, {}, mock(lambda r: httpx.Response(200)))
 
 
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    class Box:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            self.messages.append((envelope.rcpt_tos, envelope.content))
-            return "250 OK"
-
-    from tests.conftest import free_port
-
-    box, port = Box(), free_port()
-    ctl = Controller(box, hostname="127.0.0.1", port=port)
-    ctl.start()
-    yield box, port
-    ctl.stop()
-
-
 def test_email_over_a_local_smtp_server(smtp_server):
     box, port = smtp_server
     settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn",

@@ -13,7 +13,7 @@ import pytest
 from notify import registry
 from notify.base import SendError
 from notify.channels.email import Email
-from tests.notify.test_channels import LOCAL_DIAL, MSG, mock, smtp_server  # noqa: F401 (fixture)
+from tests.notify.test_channels import LOCAL_DIAL, MSG, mock
 
 
 def _send(port: int, address: str) -> str:

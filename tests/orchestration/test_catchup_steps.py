@@ -72,6 +72,20 @@ def _store(db, items: list[Item]) -> list[str]:
         return insert_items(cur, items)
 
 
+def _cases_fail_on(monkeypatch, item_id: str, error: str) -> None:
+    """Opening cases raises RuntimeError(error) for a batch holding `item_id`; other batches get their cases."""
+    from orchestration import cases
+
+    real = cases.open_for_items
+
+    def bad_on_one(cfg_, db_, ids_, **k):
+        if item_id in ids_:
+            raise RuntimeError(error)
+        return real(cfg_, db_, ids_, **k)
+
+    monkeypatch.setattr(cases, "open_for_items", bad_on_one)
+
+
 def _counts(db, wid: int) -> dict[str, int]:
     with db.read() as cur:
         one = lambda sql, *p: int(cur.execute(sql, list(p)).fetchone()[0])  # noqa: E731
@@ -177,20 +191,11 @@ def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path,
 def test_one_item_whose_step_always_fails_holds_back_nothing_and_is_given_up_counted(tmp_path, tagger, monkeypatch):
     """Opening the case always fails on one item: its batch's other item and the batch behind it get their cases
     all the same, and after STEP_ATTEMPTS runs the bad item is given up (its row kept, counted), not retried."""
-    from orchestration import cases
-
     cfg, db, wid = _setup(tmp_path)  # [nlp] batch_size 2: bad and b in the oldest batch, c behind it
     ids = _store(db, [_item("bad", "Bãi thải than sạt ở Vàng Danh", 5, ("complaint",)),
                       _item("b", "Đường phường Yên Tử xuống cấp", 4, ("complaint",)),
                       _item("c", "Nước thải tràn ra suối ở Vàng Danh", 3, ("complaint",))])
-    real = cases.open_for_items
-
-    def bad_on_one(cfg_, db_, ids_, **k):
-        if "id-bad" in ids_:
-            raise RuntimeError("hỏng")
-        return real(cfg_, db_, ids_, **k)
-
-    monkeypatch.setattr(cases, "open_for_items", bad_on_one)
+    _cases_fail_on(monkeypatch, "id-bad", "hỏng")
     nlp_service.tag_ids(cfg, db, ids)  # tagged only: the steps left to the catch-up, as after a stop
     assert _counts(db, wid)["pending"] == 3
     assert ingest.finish_tagged(cfg, db) == 2
@@ -212,19 +217,10 @@ def test_a_step_failing_on_the_live_path_counts_an_attempt_as_the_catch_up_does(
     whole live batch stayed owed. Now both go through ingest.run_steps: the live pass tries the batch's items one by
     one (the good one gets its case at once), counts the bad one's attempt with the step and its error, and two more
     runs of the catch-up give it up."""
-    from orchestration import cases
-
     cfg, db, wid = _setup(tmp_path)
     ids = _store(db, [_item("bad", "Bãi thải than sạt ở Vàng Danh", 5, ("complaint",)),
                       _item("b", "Đường phường Yên Tử xuống cấp", 4, ("complaint",))])
-    real = cases.open_for_items
-
-    def bad_on_one(cfg_, db_, ids_, **k):
-        if "id-bad" in ids_:
-            raise RuntimeError("hỏng ở hồ sơ")
-        return real(cfg_, db_, ids_, **k)
-
-    monkeypatch.setattr(cases, "open_for_items", bad_on_one)
+    _cases_fail_on(monkeypatch, "id-bad", "hỏng ở hồ sơ")
     ingest.processor(cfg, db)(ids)
     assert _counts(db, wid)["cases"] == 1 and _counts(db, wid)["pending"] == 1
     with db.read() as cur:

@@ -2,7 +2,7 @@
 and refuses one. smtplib then sends to the others and returns the refusals; the channel raised a SendError, so the
 message was retried with back-off for about a day, and the addresses that had taken it got it again at every try
 (the same Message-ID). Now it is sent once, and the refused address is logged as refused, in Vietnamese, not retried.
-A local aiosmtpd on 127.0.0.1, as tests/notify/test_channels.py."""
+A local aiosmtpd on 127.0.0.1 (tests/conftest.py's smtp_server)."""
 
 from __future__ import annotations
 
@@ -12,36 +12,18 @@ import pytest
 
 from orchestration import notify
 from store import notify as store_notify
-from tests.conftest import database, free_port, make_config
+from tests.conftest import database, make_config
 from tests.orchestration.test_notify import NOW, raise_one, subscribe
 
 REFUSED = "nghi-viec@uongbi.test"
 
 
 @pytest.fixture
-def picky_smtp():
-    """An SMTP server that refuses one recipient (550, as a mailbox that no longer exists) and takes the rest."""
-    from aiosmtpd.controller import Controller
-
-    class Box:
-        def __init__(self) -> None:
-            self.messages: list[tuple[list[str], bytes]] = []
-
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-            if address == REFUSED:
-                return "550 5.1.1 mailbox unavailable"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            self.messages.append((list(envelope.rcpt_tos), envelope.content))
-            return "250 OK"
-
-    box, port = Box(), free_port()
-    ctl = Controller(box, hostname="127.0.0.1", port=port)
-    ctl.start()
-    yield box, port
-    ctl.stop()
+def picky_smtp(smtp_server):
+    """The SMTP server refusing one recipient (550, as a mailbox that no longer exists) and taking the rest."""
+    box, port = smtp_server
+    box.refuse.add(REFUSED)
+    return box, port
 
 
 def test_a_list_with_one_address_refused_is_sent_once_and_the_refusal_logged(tmp_path, picky_smtp):

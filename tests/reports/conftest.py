@@ -13,7 +13,10 @@ import pytest
 
 from vocab import config as config_mod
 from devtools.sample_reports import seed_week
+from reports import schedule
+from reports.generate import Result
 from reports.settings import ReportSettings, week_period
+from store import reports as store_reports
 from store.db import Database
 
 WEEK = "2026-W47"
@@ -31,6 +34,30 @@ def need(*tools: str) -> None:
 
 def settings(**kw: Any) -> ReportSettings:
     return ReportSettings.from_config(config_mod.load(), **kw)
+
+
+def fake_schedule(tmp_path, monkeypatch, made: list, notes: list[str], n_items: int = 5,  # type: ignore[no-untyped-def]
+                  fail: list | None = None):
+    """The schedule's archive writes only its archive row (with the late verdict it was given); pushes go to `notes`;
+    `fail` lists the weeks whose next try raises (then succeeds). Friday 16:00, the whole area, pushed."""
+
+    def archive(db_, s, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
+        if fail and week in fail:
+            fail.remove(week)
+            raise OSError("ổ đĩa lưu trữ đầy")
+        made.append((week, now))
+        res = Result(files={"docx": tmp_path / "x.docx"}, n_items=n_items)
+        with db_.write() as cur:  # as generate._record: the push in the archive row's transaction
+            store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
+                                      generated_by=generated_by, dir=str(tmp_path), files=["x.docx"],
+                                      n_items=n_items, seconds=1.0, late=late)
+            if then is not None:
+                then(cur, res)
+        return res
+
+    monkeypatch.setattr(schedule, "archive_weekly", archive)
+    monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
+    return settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
 
 
 @pytest.fixture(scope="package")

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 
 from reports import generate
 from reports import schedule
-from reports.generate import Result, weekly_report
+from reports.generate import weekly_report
 from reports.settings import week_period
 from store import reports as store_reports
 from tests.conftest import database
-from tests.reports.conftest import NOW, WEEK, settings
+from tests.reports.conftest import NOW, WEEK, fake_schedule, settings
 
 
 def test_each_file_is_timed_from_its_own_start(tmp_path, monkeypatch):
@@ -38,26 +38,6 @@ def test_each_file_is_timed_from_its_own_start(tmp_path, monkeypatch):
     assert res.timings["total"] == 11.0
 
 
-def _fake_schedule(tmp_path, monkeypatch, made: list, notes: list[str]):  # type: ignore[no-untyped-def]
-    """The schedule's archive writes only its archive row (the report itself is not what these tests read), and its
-    pushes are kept in `notes`; returns the weekly schedule's settings (Friday 16:00, the whole area, pushed)."""
-
-    def archive(db_, s, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
-        made.append((week, now))
-        res = Result(files={"docx": tmp_path / "x.docx"}, n_items=1)
-        with db_.write() as cur:  # as generate._record: the push in the archive row's transaction
-            store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
-                                      generated_by=generated_by, dir=str(tmp_path), files=["x.docx"], n_items=1,
-                                      seconds=1.0, late=late)
-            if then is not None:
-                then(cur, res)
-        return res
-
-    monkeypatch.setattr(schedule, "archive_weekly", archive)
-    monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
-    return settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
-
-
 def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp_path, monkeypatch):
     """A server down from Friday 16:00 until Monday never archived the week that ended: the hook looked only at the
     current week. Now the latest due week not archived is made at the next tick, whole, and its push says it is late;
@@ -65,7 +45,7 @@ def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp
     db = database(tmp_path / "s.duckdb")
     made: list[tuple[str, datetime]] = []
     notes: list[str] = []
-    s = _fake_schedule(tmp_path, monkeypatch, made, notes)
+    s = fake_schedule(tmp_path, monkeypatch, made, notes, n_items=1)
     with db.write() as cur:  # the server ran the week before: W46's report is archived
         store_reports.add_archive(cur, kind="weekly", period="2026-W46", area="", generated_at=datetime(2026, 11, 13, 9),
                                   generated_by="schedule", dir=str(tmp_path), files=[], n_items=0, seconds=1.0)
@@ -215,7 +195,7 @@ def test_a_retried_area_within_the_grace_is_not_late_in_its_push_nor_on_the_arch
     db = database(tmp_path / "a.duckdb")
     notes: list[str] = []
     made: list[tuple[str, datetime]] = []
-    _fake_schedule(tmp_path, monkeypatch, made, notes)
+    fake_schedule(tmp_path, monkeypatch, made, notes, n_items=1)
     fake = schedule.archive_weekly
     failed: list[str] = []
 

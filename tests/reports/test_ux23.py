@@ -11,11 +11,10 @@ import pandas as pd
 
 from collectors.textutil import canonical_url, content_hash, sha1
 from reports import schedule
-from reports.generate import Result
 from store import reports as store_reports
 from store.items import insert_items
 from tests.conftest import database
-from tests.reports.conftest import WEEK, settings
+from tests.reports.conftest import WEEK, fake_schedule
 from vocab.item import Item
 
 MONDAY_9 = datetime(2026, 11, 23, 2, 0)    # Monday 23/11 09:00 in Vietnam: W47's report was due Friday 20/11 16:00
@@ -38,30 +37,6 @@ def _by_hand(db, tmp_path: Path, week: str, at: datetime, who: str = "nv.an") ->
                                   dir=str(tmp_path), files=["x.docx"], n_items=5, seconds=1.0)
 
 
-def _schedule(tmp_path, monkeypatch, made: list, notes: list[str], n_items: int = 5,  # type: ignore[no-untyped-def]
-              fail: list | None = None):
-    """The schedule's archive writes only its archive row (with the late verdict it was given); pushes go to `notes`;
-    `fail` lists the weeks whose next try raises (then succeeds). Friday 16:00, the whole area, pushed."""
-
-    def archive(db_, s, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
-        if fail and week in fail:
-            fail.remove(week)
-            raise OSError("ổ đĩa lưu trữ đầy")
-        made.append((week, now))
-        res = Result(files={"docx": tmp_path / "x.docx"}, n_items=n_items)
-        with db_.write() as cur:  # as generate._record: the push in the archive row's transaction
-            store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
-                                      generated_by=generated_by, dir=str(tmp_path), files=["x.docx"],
-                                      n_items=n_items, seconds=1.0, late=late)
-            if then is not None:
-                then(cur, res)
-        return res
-
-    monkeypatch.setattr(schedule, "archive_weekly", archive)
-    monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
-    return settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
-
-
 def _hook(db, s, clock: dict):  # type: ignore[no-untyped-def]
     return schedule.weekly_hook(None, db, settings=s, clock=lambda: clock["now"])  # type: ignore[arg-type]
 
@@ -75,7 +50,7 @@ def test_a_new_installation_makes_no_report_of_the_week_before_it(tmp_path, monk
     db = database(tmp_path / "n.duckdb")
     made: list = []
     notes: list[str] = []
-    s = _schedule(tmp_path, monkeypatch, made, notes)
+    s = fake_schedule(tmp_path, monkeypatch, made, notes)
     clock = {"now": MONDAY_9}
     hook = _hook(db, s, clock)
     hook()
@@ -89,7 +64,7 @@ def test_an_installation_that_was_there_when_the_week_was_due_still_catches_up(t
     _fetched(db, datetime(2026, 11, 10, 3, 0))  # collecting since 10/11: W47's report was missed, not never due
     made: list = []
     notes: list[str] = []
-    _hook(db, _schedule(tmp_path, monkeypatch, made, notes), {"now": MONDAY_9})()
+    _hook(db, fake_schedule(tmp_path, monkeypatch, made, notes), {"now": MONDAY_9})()
     assert made == [(WEEK, MONDAY_9)] and len(notes) == 1 and "tạo muộn" in notes[0]
 
 
@@ -101,7 +76,7 @@ def test_started_on_friday_at_15_59_makes_one_report_not_two(tmp_path, monkeypat
     made: list = []
     notes: list[str] = []
     clock = {"now": FRIDAY_1559}
-    hook = _hook(db, _schedule(tmp_path, monkeypatch, made, notes), clock)
+    hook = _hook(db, fake_schedule(tmp_path, monkeypatch, made, notes), clock)
     for _ in range(3):
         hook()
         clock["now"] += timedelta(minutes=1)
@@ -113,7 +88,7 @@ def test_an_empty_report_is_archived_but_not_pushed(tmp_path, monkeypatch):
     made: list = []
     notes: list[str] = []
     clock = {"now": datetime(2026, 11, 20, 9, 1)}  # Friday 16:01, on time
-    _hook(db, _schedule(tmp_path, monkeypatch, made, notes, n_items=0), clock)()
+    _hook(db, fake_schedule(tmp_path, monkeypatch, made, notes, n_items=0), clock)()
     assert [w for w, _ in made] == [WEEK] and notes == []
 
 
@@ -127,7 +102,7 @@ def test_a_report_made_by_hand_after_the_week_was_due_stops_the_catch_up(tmp_pat
     _by_hand(db, tmp_path, WEEK, datetime(2026, 11, 23, 1, 0))
     made: list = []
     notes: list[str] = []
-    _hook(db, _schedule(tmp_path, monkeypatch, made, notes), {"now": MONDAY_9})()
+    _hook(db, fake_schedule(tmp_path, monkeypatch, made, notes), {"now": MONDAY_9})()
     assert made == [] and notes == []
 
 
@@ -139,7 +114,7 @@ def test_a_report_made_by_hand_while_the_schedule_retries_stops_the_retry(tmp_pa
     made: list = []
     notes: list[str] = []
     clock = {"now": MONDAY_9}
-    hook = _hook(db, _schedule(tmp_path, monkeypatch, made, notes, fail=[WEEK]), clock)
+    hook = _hook(db, fake_schedule(tmp_path, monkeypatch, made, notes, fail=[WEEK]), clock)
     hook()
     with db.read() as cur:
         assert len(store_reports.schedule_failures(cur, MONDAY_9)) == 1
@@ -157,7 +132,7 @@ def test_a_report_of_the_week_so_far_made_by_hand_leaves_the_schedules_own(tmp_p
     db = database(tmp_path / "m.duckdb")
     _by_hand(db, tmp_path, WEEK, datetime(2026, 11, 20, 2, 0))  # Friday 09:00
     made: list = []
-    _hook(db, _schedule(tmp_path, monkeypatch, made, []), {"now": datetime(2026, 11, 20, 9, 1)})()
+    _hook(db, fake_schedule(tmp_path, monkeypatch, made, []), {"now": datetime(2026, 11, 20, 9, 1)})()
     assert [w for w, _ in made] == [WEEK]
 
 
@@ -180,7 +155,7 @@ def test_the_archive_keeps_the_late_verdict_of_the_schedule_then_in_force(tmp_pa
     db = database(tmp_path / "l.duckdb")
     _fetched(db, datetime(2026, 11, 10, 3, 0))
     made: list = []
-    s = _schedule(tmp_path, monkeypatch, made, [])
+    s = fake_schedule(tmp_path, monkeypatch, made, [])
     clock = {"now": datetime(2026, 11, 20, 9, 1)}
     hook = _hook(db, s, clock)
     hook()

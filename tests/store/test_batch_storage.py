@@ -3,6 +3,7 @@ reported (disk full), corrupt and read-only databases, no items left untagged, l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pytest
@@ -198,17 +200,27 @@ def test_disk_full_reports_the_commit_error_not_the_rollback_one(tmp_path):
     assert kept == 1
 
 
+@contextlib.contextmanager
+def tmpfs(where: Path, size: str, why: str = "") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `where` (made here), unmounted after; the test is skipped where it cannot be
+    mounted (not root: `why` says what is lost)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    where.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                      capture_output=True).returncode:
+        pytest.skip(f"cannot mount a tmpfs here{why}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
 @pytest.fixture
 def tiny_fs(tmp_path):
     """A 3 MB tmpfs (root only): the real 'No space left on device'."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+    with tmpfs(tmp_path / "mnt", "3m") as mnt:
+        yield mnt
 
 
 @pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
@@ -366,21 +378,15 @@ def test_a_snapshot_failing_on_the_replaced_connection_does_not_reopen_the_file_
 @pytest.fixture
 def full_fs(tmp_path):
     """A 20 MB tmpfs (root only) and a way to fill it but `room` bytes: the real 'No space left on device'."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mnt)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
+    with tmpfs(tmp_path / "mnt", "20m") as mnt:
 
-    def fill(room: int) -> Path:
-        st = os.statvfs(mnt)
-        filler = mnt / "filler"
-        filler.write_bytes(b"\0" * max(st.f_bavail * st.f_frsize - room, 0))
-        return filler
+        def fill(room: int) -> Path:
+            st = os.statvfs(mnt)
+            filler = mnt / "filler"
+            filler.write_bytes(b"\0" * max(st.f_bavail * st.f_frsize - room, 0))
+            return filler
 
-    yield mnt, fill
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+        yield mnt, fill
 
 
 def test_a_checkpoint_on_a_full_disk_then_space_freed_serve_goes_on_without_a_restart(tmp_path, full_fs):
@@ -439,16 +445,11 @@ def test_corrupt_database_gives_a_clear_error_and_status_falls_back_to_the_snaps
 def read_only_db(tmp_path):
     """A database file nobody may write: a read-only tmpfs as root, chmod 0444 otherwise."""
     if os.geteuid() == 0:
-        mnt = tmp_path / "ro"
-        mnt.mkdir()
-        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
-                          capture_output=True).returncode:
-            pytest.skip("cannot mount a tmpfs here (root ignores file modes)")
-        with Database(mnt / "c.duckdb") as db, db.write() as cur:
-            store_items.insert_items(cur, [item(1)])
-        subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
-        yield mnt / "c.duckdb"
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+        with tmpfs(tmp_path / "ro", "8m", why=" (root ignores file modes)") as mnt:
+            with Database(mnt / "c.duckdb") as db, db.write() as cur:
+                store_items.insert_items(cur, [item(1)])
+            subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
+            yield mnt / "c.duckdb"
     else:
         path = tmp_path / "c.duckdb"
         with Database(path) as db, db.write() as cur:

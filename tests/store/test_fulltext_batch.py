@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
 from store import fulltext as store_fulltext
 from store import items as store_items
 from store import search as S
 from store.db import Database
-from tests.conftest import database
+from tests.conftest import database, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
@@ -27,13 +26,7 @@ QUERIES = ["than", "ô nhiễm", '"bụi than" OR lũ', "than -bụi", '"o nhiem
 
 
 def item(k: int) -> Item:
-    url = f"https://bao.vn/tin-{k}"
-    canon = canonical_url(url)
-    pub = NOW - timedelta(hours=k)
-    title, summary = f"Tin {k} về Quảng Ninh", f"Tóm tắt {k}"
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=pub, published_estimated=False,
-                fetched_at=pub, content_hash=content_hash(title, summary, canon))
+    return press_item(f"tin-{k}", f"Tin {k} về Quảng Ninh", f"Tóm tắt {k}", NOW - timedelta(hours=k))
 
 
 def rows(n: int, shift: int = 0) -> list[store_fulltext.Extracted]:

@@ -9,12 +9,12 @@ import duckdb
 import pytest
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
 from store import fulltext as store_fulltext
 from store import items as store_items
 from store import search as S
 from store.db import Database
 from store.search_query import QueryError, fold, over_bounds, parse, syllables
+from tests.conftest import press_id, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
@@ -32,12 +32,7 @@ CORPUS = {
 
 
 def item(key: str, title: str, summary: str, hours_ago: float = 1.0) -> Item:
-    url = f"https://bao.vn/{key}"
-    canon = canonical_url(url)
-    pub = NOW - timedelta(hours=hours_ago)
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=pub, published_estimated=False,
-                fetched_at=pub, content_hash=content_hash(title, summary, canon))
+    return press_item(key, title, summary, NOW - timedelta(hours=hours_ago))
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +45,8 @@ def db(tmp_path_factory):
 
 
 def keys(db: Database, query: str, **kw) -> list[str]:
-    ids = {sha1(canonical_url(f"https://bao.vn/{k}")): k for k in CORPUS}
-    ids.update({sha1(canonical_url(f"https://bao.vn/{k}")): k for k in ("x1", "x2", "x3", "body")})
+    ids = {press_id(k): k for k in CORPUS}
+    ids.update({press_id(k): k for k in ("x1", "x2", "x3", "body")})
     with db.read() as cur:
         res = S.search(cur, query, **kw)
     return [ids[i] for i in res.items["id"]]
@@ -158,13 +153,13 @@ def test_full_text_is_searched_once_saved_and_phrases_do_not_span_fields(tmp_pat
             store_items.insert_items(cur, [item("body", "Tiêu đề ngắn", "Tóm tắt", hours_ago=1)])
         assert keys(d, "sạt lở") == []
         with d.write() as cur:
-            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(press_id("body"),
                                                                     "Mưa lớn gây sạt lở đất.", "ok", "https://bao.vn/body")],
                                      now=NOW)
         assert keys(d, '"sạt lở"') == ["body"]
         assert keys(d, '"tóm tắt mưa"') == []  # summary end + body start are not a phrase
         with d.write() as cur:  # text replaced: the old body no longer matches
-            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(press_id("body"),
                                                                     "Nắng nóng kéo dài.", "ok", "https://bao.vn/body")],
                                      now=NOW)
         assert keys(d, "sạt") == [] and keys(d, "nắng") == ["body"]

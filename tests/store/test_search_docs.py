@@ -7,26 +7,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
 from store import items as store_items
 from store import retention
 from store import search as S
 from store.db import Database
+from tests.conftest import press_id, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
 
 def item(key: str, title: str, summary: str, days_ago: float = 0.1) -> Item:
-    url = f"https://bao.vn/{key}"
-    canon = canonical_url(url)
-    pub = NOW - timedelta(days=days_ago)
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=pub, published_estimated=False,
-                fetched_at=pub, content_hash=content_hash(title, summary, canon))
+    return press_item(key, title, summary, NOW - timedelta(days=days_ago))
 
 
 def ids_of(*keys: str) -> set[str]:
-    return {sha1(canonical_url(f"https://bao.vn/{k}")) for k in keys}
+    return {press_id(k) for k in keys}
 
 
 def found(db: Database, query: str) -> set[str]:
@@ -81,8 +76,7 @@ def test_an_index_of_the_old_schema_is_converted_on_upgrade(tmp_path):
             assert S.tail_rows(cur) == 0  # 163 read 160's sorted_rows: all sorted
         with d.write() as cur:  # the converted index keeps growing
             store_items.insert_items(cur, [item("d", "Than tồn kho", "Than đá.", 0.5)])
-            assert cur.execute("SELECT doc FROM item_search WHERE item_id = ?", [sha1(canonical_url(
-                "https://bao.vn/d"))]).fetchone()[0] == 4
+            assert cur.execute("SELECT doc FROM item_search WHERE item_id = ?", [press_id("d")]).fetchone()[0] == 4
         assert found(d, "than") == ids_of("a", "c", "d")
 
 
@@ -107,7 +101,7 @@ def test_a_purge_drops_the_postings_and_doc_numbers_are_not_reused(tmp_path):
             store_items.insert_items(cur, [item("old", "Than cũ ở Cẩm Phả", "Tin cũ về than.", 400)])
             top = cur.execute("SELECT max(doc) FROM item_search").fetchone()[0]
             old_doc = cur.execute("SELECT doc FROM item_search WHERE item_id = ?",
-                                  [sha1(canonical_url("https://bao.vn/old"))]).fetchone()[0]
+                                  [press_id("old")]).fetchone()[0]
             got = {p.what: p.rows for p in retention.purge(cur, NOW, raw_payload_days=30, items_days=365,
                                                            dry_run=True)}
             assert got["item_rows:search_postings"] > 0
@@ -121,6 +115,6 @@ def test_a_purge_drops_the_postings_and_doc_numbers_are_not_reused(tmp_path):
         with d.write() as cur:  # the next item gets a number past every one handed out, purged or not
             store_items.insert_items(cur, [item("later", "Than về cảng", "Than xuất khẩu.", 0.2)])
             later = cur.execute("SELECT doc FROM item_search WHERE item_id = ?",
-                                [sha1(canonical_url("https://bao.vn/later"))]).fetchone()[0]
+                                [press_id("later")]).fetchone()[0]
             assert later > top
         assert found(d, "than") == ids_of("new", "later") and found(d, "Cẩm") == set()

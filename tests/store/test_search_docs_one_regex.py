@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
 from store import fulltext as store_fulltext
 from store import items as store_items
 from store.db import Database
+from tests.conftest import press_id, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 MIGRATIONS = Path(__file__).resolve().parents[2] / "store" / "migrations"
@@ -36,12 +36,7 @@ TEXTS = {"lu": "Mưa lớn gây sạt lở đất ở tổ 5. Người dân di d
 
 
 def item(key: str, title: str, summary: str, n: int) -> Item:
-    url = f"https://bao.vn/{key}"
-    canon = canonical_url(url)
-    pub = NOW - timedelta(hours=n + 1)
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=pub, published_estimated=False,
-                fetched_at=pub, content_hash=content_hash(title, summary, canon))
+    return press_item(key, title, summary, NOW - timedelta(hours=n + 1))
 
 
 def old_search_docs() -> str:
@@ -63,7 +58,7 @@ def index_rows(path: Path, old: bool) -> dict[str, list[tuple]]:
             store_items.insert_items(cur, items[3:])
         with d.write() as cur:
             store_fulltext.save_many(cur, [
-                store_fulltext.Extracted(sha1(canonical_url(f"https://bao.vn/{k}")), text, "ok" if text else "empty",
+                store_fulltext.Extracted(press_id(k), text, "ok" if text else "empty",
                                          f"https://bao.vn/{k}") for k, text in TEXTS.items()], now=NOW)
         with d.read() as cur:
             return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()

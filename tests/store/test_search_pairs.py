@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
 from store import fulltext as store_fulltext
 from store import items as store_items
 from store import retention
 from store import search as S
 from store import db as db_mod
 from store.db import Database
+from tests.conftest import press_id, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
@@ -29,16 +29,11 @@ PAIRS = "SELECT term, doc, field, plain, published_at FROM search_pairs ORDER BY
 
 
 def item(key: str, title: str, summary: str, days_ago: float) -> Item:
-    url = f"https://bao.vn/{key}"
-    canon = canonical_url(url)
-    pub = NOW - timedelta(days=days_ago)
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=pub, published_estimated=False,
-                fetched_at=pub, content_hash=content_hash(title, summary, canon))
+    return press_item(key, title, summary, NOW - timedelta(days=days_ago))
 
 
 def iid(key: str) -> str:
-    return sha1(canonical_url(f"https://bao.vn/{key}"))
+    return press_id(key)
 
 
 def keys(db: Database, query: str) -> list[str]:

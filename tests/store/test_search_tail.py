@@ -12,30 +12,26 @@ from datetime import datetime, timedelta
 import pytest
 
 from collectors.base import Item
-from collectors.textutil import canonical_url, content_hash, sha1
+from collectors.textutil import canonical_url, sha1
 from store import fulltext as store_fulltext
 from store import items as store_items
 from store import retention
 from store import search as S
 from store.db import Database
+from tests.conftest import press_id, press_item
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
 
 def item(key: str, days_ago: float) -> Item:
-    url = f"https://bao.vn/{key}"
-    canon = canonical_url(url)
-    when = NOW - timedelta(days=days_ago)
-    title, summary = f"Sạt lở bãi thải {key} ở Vàng Danh", f"Người dân {key} phản ánh bụi than ở Uông Bí."
-    return Item(id=sha1(canon), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
-                canonical_url=canon, title=title, summary=summary, published_at=when, published_estimated=False,
-                fetched_at=when, content_hash=content_hash(title, summary, canon))
+    return press_item(key, f"Sạt lở bãi thải {key} ở Vàng Danh", f"Người dân {key} phản ánh bụi than ở Uông Bí.",
+                      NOW - timedelta(days=days_ago))
 
 
 def postings_of(db: Database, keys: list[str]) -> int:
     """The postings of these items, counted in the index itself (the test's own reading of the truth)."""
     with db.read() as cur:
-        ids = [sha1(canonical_url(f"https://bao.vn/{k}")) for k in keys]
+        ids = [press_id(k) for k in keys]
         return int(cur.execute(
             "SELECT count(*) FROM search_postings WHERE doc IN (SELECT doc FROM item_search "
             "WHERE item_id IN (SELECT unnest(?::VARCHAR[])))", [ids]).fetchone()[0])
@@ -71,7 +67,7 @@ def test_purging_sorted_postings_leaves_the_tail_as_it_was(db):
 
 def test_purging_tail_postings_lowers_the_tail_by_theirs(db):
     with db.write() as cur:  # the new items' full texts arrive later: more tail
-        store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/moi0")),
+        store_fulltext.save_many(cur, [store_fulltext.Extracted(press_id("moi0"),
                                                                 "Mưa lớn gây sạt lở đất ở phường Vàng Danh.", "ok",
                                                                 "https://bao.vn/moi0")], now=NOW)
     with db.read() as cur:
