@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from nlp import evidence as ev
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.casing import QUOTE_CHARS, cut_at_word
@@ -286,6 +287,11 @@ class _Classified(Step):
                 it[key] = (X, i, r[1])
         return live
 
+    def _evidence(self, it: dict) -> ev.Evidence:
+        """Round 29: what the item's classified text shows (nlp/evidence.py): a near-empty item keeps a topic only
+        with its keyword, a polarity only with an opinion word or a polar emoji."""
+        return ev.evidence(classify_text(it, self.res.classify_chars))
+
 
 @register
 class Topics(_Classified):
@@ -312,7 +318,7 @@ class Topics(_Classified):
         else:  # the shipped model: no word counts on the tagging path
             preds = clf.predict_topics(X, **kw)
         for it, p in zip(live, preds):
-            it["topics"] = p if it.get("lang", "vi") == "vi" else []
+            it["topics"] = ev.keep_topics(p, self._evidence(it)) if it.get("lang", "vi") == "vi" else []
 
     def _comment_columns(self, X, rows: list[int]):  # noqa: N803
         """The comment model's input: the topic columns of the text alone, as it was trained (the social lines
@@ -357,8 +363,9 @@ class Sentiment(_Classified):
         X = live[0]["_X"][0]
         preds = self.res.classifier.predict_sentiment(X)
         for it, p in zip(live, preds):
-            it["sentiment"] = read_sentiment(p, it.get("lang", "vi"), it.get("title") or "", it.get("text") or "",
-                                             self.insults, self.insult_len)
+            s = read_sentiment(p, it.get("lang", "vi"), it.get("title") or "", it.get("text") or "",
+                               self.insults, self.insult_len)
+            it["sentiment"] = s if s == "neutral" else ev.keep_sentiment(s, self._evidence(it))
 
 
 def read_sentiment(model: str, lang: str, title: str, text: str, insults: set[tuple[str, ...]], insult_len: int) -> str:

@@ -1,0 +1,158 @@
+"""Evidence for a topic or a polarity in a near-empty item (round 29, issue 13).
+
+The classifiers give every item their best reading, and on an item of one or two words that reading is noise: «Tin»
+came out misinformation_fraud, «được» economy and positive, «Thông báo» traffic, «ảnh» culture_tourism. Staff count
+topics and the negative share from such items (short comments, a photo posted with a one-word caption), so the rule
+here asks a near-empty item for evidence before it keeps what the models said:
+
+- `content_syllables(text)`: the item's syllables less the function words of `data/function_words.txt`, numbers,
+  punctuation and emoji (the classifiers' text, restored when it was typed without marks);
+- an item with fewer than `MIN_CONTENT` of them keeps a topic only when a keyword of **that** topic is in it (the
+  topic rows of `data/lexicon.tsv`: «lừa đảo» misinformation_fraud, «ngập» disaster), and a polarity only when an
+  opinion word (`data/opinion_lexicon.tsv` pos / neg, `data/lexicon.tsv` pos / neg / insult) or a polar emoji or
+  emoticon (`nlp.classify.has_polar_emoji`) is in it; otherwise no topic, and neutral.
+
+Items with `MIN_CONTENT` content syllables or more are read as before. The rule changes no model and reads no
+label: `nlp.eval.evidence` measured it, and chose `MIN_CONTENT`, on our own held-out rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.classify import LEXICON_PATH, OPINION_PATH, has_polar_emoji, load_lexicon, load_opinion_lexicon
+from vocab.folding import fold
+from vocab.labels import TOPICS
+
+FUNCTION_WORDS_PATH = Path(__file__).with_name("data") / "function_words.txt"
+# An item with fewer content syllables than this needs a keyword for a topic, an opinion word or polar emoji for a
+# polarity. Chosen on our own held-out rows (own set and the social slices' held-out lines; nlp.eval.evidence):
+# docs/NLP_ROUNDS.md, "Round 29: no topic and no polarity without evidence".
+MIN_CONTENT = 3
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_POLAR_TAGS = ("pos", "neg", "insult")
+# opinion_lexicon.tsv: opinion words, and negators («không nên», «chả ra sao», «không tin»: a short line that denies
+# is a complaint far more often than not)
+_OPINION_TAGS = ("pos", "neg", "negator")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a text shows: its content syllables, the topics whose keywords it holds, whether it holds a polar cue."""
+
+    content: int
+    topics: frozenset[str]
+    polar: bool
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
+
+
+@lru_cache(maxsize=2)
+def function_words(path: Path = FUNCTION_WORDS_PATH, folded: bool = False) -> frozenset[str]:
+    """The function words; `folded`: their accent-folded forms too, for a text typed with no mark at all."""
+    with open(path, encoding="utf-8") as fh:
+        words = {ln.strip().lower() for ln in fh if ln.strip() and not ln.startswith("#")}
+    return frozenset(words | {fold(w) for w in words}) if folded else frozenset(words)
+
+
+def _unmarked(words: list[str]) -> bool:
+    return bool(words) and all(w.isascii() for w in words)
+
+
+class _Terms:
+    """Whole-word phrases: one syllable matched as written (lowercase, with its marks: «ngập» is not «ngáp»),
+    several also accent-folded (a restored text may miss a mark; «lua dao» is no other phrase); in a text with no
+    mark at all (too short for the restorer to judge: «khong tot», «chua on») every term is matched folded."""
+
+    def __init__(self, terms: dict[str, set[str]]):
+        self.table: dict[tuple[str, ...], set[str]] = {}
+        self.folded: dict[tuple[str, ...], set[str]] = {}
+        for term, tags in terms.items():
+            key = tuple(_WORD.findall(term.lower()))
+            if not key:
+                continue
+            self.table.setdefault(key, set()).update(tags)
+            fkey = tuple(fold(w) for w in key)
+            self.folded.setdefault(fkey, set()).update(tags)
+            if len(key) > 1:
+                self.table.setdefault(fkey, set()).update(tags)
+        self.maxlen = max((len(k) for k in self.table), default=1)
+
+    def find(self, words: list[str], unmarked: bool = False) -> set[str]:
+        folded = [fold(w) for w in words]
+        out: set[str] = set()
+        n = len(words)
+        for i in range(n):
+            for L in range(1, min(self.maxlen, n - i) + 1):
+                if unmarked:
+                    out |= self.folded.get(tuple(folded[i:i + L]), set())
+                    continue
+                out |= self.table.get(tuple(words[i:i + L]), set())
+                if L > 1:
+                    out |= self.table.get(tuple(folded[i:i + L]), set())
+        return out
+
+
+@lru_cache(maxsize=1)
+def _topic_terms() -> _Terms:
+    terms: dict[str, set[str]] = {}
+    for term, tag in load_lexicon(LEXICON_PATH):
+        if tag in TOPICS:
+            terms.setdefault(term, set()).add(tag)
+    return _Terms(terms)
+
+
+@lru_cache(maxsize=1)
+def _polar_terms() -> _Terms:
+    terms: dict[str, set[str]] = {}
+    for term, tag in load_lexicon(LEXICON_PATH):
+        if tag in _POLAR_TAGS:
+            terms.setdefault(term, set()).add("polar")
+    lex = load_opinion_lexicon(OPINION_PATH)
+    for tag in _OPINION_TAGS:
+        for term in lex.get(tag, []):
+            terms.setdefault(term, set()).add("polar")
+    return _Terms(terms)
+
+
+def content_syllables(text: str) -> int:
+    """The syllables of `text` that are no function word, number, punctuation or emoji."""
+    words = _words(text)
+    fw = function_words(folded=_unmarked(words))
+    return sum(w not in fw for w in words)
+
+
+def evidence(text: str, limit: int | None = None) -> Evidence:
+    """`Evidence` of a text; keywords and cues are looked for only in a near-empty one (`limit`: MIN_CONTENT)."""
+    words = _words(text)
+    unmarked = _unmarked(words)
+    fw = function_words(folded=unmarked)
+    enough = MIN_CONTENT if limit is None else limit
+    content = 0
+    for w in words:  # counted up to `enough`: a long text is not read to its end
+        content += w not in fw
+        if content >= enough:
+            return Evidence(content, frozenset(), False)
+    return Evidence(content, frozenset(_topic_terms().find(words, unmarked)),
+                    bool(_polar_terms().find(words, unmarked)) or has_polar_emoji(text))
+
+
+def keep_topics(topics: list[str], ev: Evidence, min_content: int | None = None) -> list[str]:
+    """The topics an item keeps: all of them with `min_content` (MIN_CONTENT) content syllables or more, else only
+    those whose keyword it holds."""
+    if ev.content >= (MIN_CONTENT if min_content is None else min_content):
+        return topics
+    return [t for t in topics if t in ev.topics]
+
+
+def keep_sentiment(sentiment: str, ev: Evidence, min_content: int | None = None) -> str:
+    """The polarity an item keeps: the model's with `min_content` (MIN_CONTENT) content syllables or more or a
+    polar cue, else neutral."""
+    if ev.content >= (MIN_CONTENT if min_content is None else min_content) or ev.polar:
+        return sentiment
+    return "neutral"
