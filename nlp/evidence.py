@@ -7,13 +7,15 @@ here asks a near-empty item for evidence before it keeps what the models said:
 
 - `content_syllables(text)`: the item's syllables less the function words of `data/function_words.txt`, numbers,
   punctuation and emoji (the classifiers' text, restored when it was typed without marks);
-- an item with fewer than `MIN_CONTENT` of them keeps a topic only when a keyword of **that** topic is in it (the
-  topic rows of `data/lexicon.tsv`: «lừa đảo» misinformation_fraud, «ngập» disaster), and a polarity only when an
-  opinion word (`data/opinion_lexicon.tsv` pos / neg, `data/lexicon.tsv` pos / neg / insult) or a polar emoji or
-  emoticon (`nlp.classify.has_polar_emoji`) is in it; otherwise no topic, and neutral.
+- an item with fewer than `MIN_CONTENT` (2: one content syllable or none) keeps a topic only when a keyword of
+  **that** topic is in it (the topic rows of `data/lexicon.tsv`: «lừa đảo» misinformation_fraud, «ngập» disaster),
+  otherwise none;
+- an item with fewer than `MIN_CONTENT_POLARITY` (1: no content syllable at all) keeps a polarity only when an
+  opinion word or a negator (`data/opinion_lexicon.tsv` pos / neg / negator, `data/lexicon.tsv` pos / neg /
+  insult) or a polar emoji or emoticon (`nlp.classify.has_polar_emoji`) is in it; otherwise it is neutral.
 
-Items with `MIN_CONTENT` content syllables or more are read as before. The rule changes no model and reads no
-label: `nlp.eval.evidence` measured it, and chose `MIN_CONTENT`, on our own held-out rows.
+Items with more content syllables are read as before. The rule changes no model and reads no
+label: `nlp.eval.evidence` measured it, and chose both limits, on our own held-out rows.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from vocab.folding import fold
 from vocab.labels import TOPICS
 
 FUNCTION_WORDS_PATH = Path(__file__).with_name("data") / "function_words.txt"
-# An item with fewer content syllables than this needs a keyword for a topic, an opinion word or polar emoji for a
-# polarity. Chosen on our own held-out rows (own set and the social slices' held-out lines; nlp.eval.evidence):
-# docs/NLP_ROUNDS.md, "Round 29: no topic and no polarity without evidence".
-MIN_CONTENT = 3
+# An item with fewer content syllables than MIN_CONTENT needs a keyword for a topic; one with fewer than
+# MIN_CONTENT_POLARITY (none at all) an opinion word, a negator or a polar emoji for a polarity. Both chosen on our own
+# held-out rows (own set and the social slices' held-out lines; nlp.eval.evidence) and gated by the eval-only figures:
+# docs/NLP_ROUNDS.md, "Round 29: no topic and no polarity without evidence" (3 / 3 and 3 / 2 lost real headlines'
+# topics, VLSP and UBS).
+MIN_CONTENT = 2
+MIN_CONTENT_POLARITY = 1
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POLAR_TAGS = ("pos", "neg", "insult")
 # opinion_lexicon.tsv: opinion words, and negators («không nên», «chả ra sao», «không tin»: a short line that denies
@@ -53,11 +58,27 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=2)
-def function_words(path: Path = FUNCTION_WORDS_PATH, folded: bool = False) -> frozenset[str]:
-    """The function words; `folded`: their accent-folded forms too, for a text typed with no mark at all."""
+def function_words(path: Path = FUNCTION_WORDS_PATH, folded: bool = False) -> frozenset[tuple[str, ...]]:
+    """The function words and frame phrases, as syllable tuples; `folded`: their accent-folded forms too, for a text
+    typed with no mark at all."""
     with open(path, encoding="utf-8") as fh:
-        words = {ln.strip().lower() for ln in fh if ln.strip() and not ln.startswith("#")}
-    return frozenset(words | {fold(w) for w in words}) if folded else frozenset(words)
+        words = {tuple(ln.strip().lower().split()) for ln in fh if ln.strip() and not ln.startswith("#")}
+    return frozenset(words | {tuple(fold(w) for w in k) for k in words}) if folded else frozenset(words)
+
+
+def _count(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> int:
+    """Content syllables of `words` (longest function phrase first), counted up to `enough`."""
+    longest = max((len(k) for k in fw), default=1)
+    content, i, n = 0, 0, len(words)
+    while i < n and content < enough:
+        for L in range(min(longest, n - i), 0, -1):
+            if tuple(words[i:i + L]) in fw:
+                i += L
+                break
+        else:
+            content += 1
+            i += 1
+    return content
 
 
 def _unmarked(words: list[str]) -> bool:
@@ -67,9 +88,10 @@ def _unmarked(words: list[str]) -> bool:
 class _Terms:
     """Whole-word phrases: one syllable matched as written (lowercase, with its marks: «ngập» is not «ngáp»),
     several also accent-folded (a restored text may miss a mark; «lua dao» is no other phrase); in a text with no
-    mark at all (too short for the restorer to judge: «khong tot», «chua on») every term is matched folded."""
+    mark at all (too short for the restorer to judge: «khong tot», «chua on») every term is matched folded, one
+    syllable too when `fold_single` (the opinion words, not the topic keywords)."""
 
-    def __init__(self, terms: dict[str, set[str]]):
+    def __init__(self, terms: dict[str, set[str]], fold_single: bool = True):
         self.table: dict[tuple[str, ...], set[str]] = {}
         self.folded: dict[tuple[str, ...], set[str]] = {}
         for term, tags in terms.items():
@@ -78,7 +100,8 @@ class _Terms:
                 continue
             self.table.setdefault(key, set()).update(tags)
             fkey = tuple(fold(w) for w in key)
-            self.folded.setdefault(fkey, set()).update(tags)
+            if fold_single or len(key) > 1:
+                self.folded.setdefault(fkey, set()).update(tags)
             if len(key) > 1:
                 self.table.setdefault(fkey, set()).update(tags)
         self.maxlen = max((len(k) for k in self.table), default=1)
@@ -104,7 +127,8 @@ def _topic_terms() -> _Terms:
     for term, tag in load_lexicon(LEXICON_PATH):
         if tag in TOPICS:
             terms.setdefault(term, set()).add(tag)
-    return _Terms(terms)
+    # one syllable folded is too many words for a topic («bao» is «bão» and «bao»; «thong bao»): multi-syllable only
+    return _Terms(terms, fold_single=False)
 
 
 @lru_cache(maxsize=1)
@@ -123,21 +147,18 @@ def _polar_terms() -> _Terms:
 def content_syllables(text: str) -> int:
     """The syllables of `text` that are no function word, number, punctuation or emoji."""
     words = _words(text)
-    fw = function_words(folded=_unmarked(words))
-    return sum(w not in fw for w in words)
+    return _count(words, function_words(folded=_unmarked(words)), len(words) + 1)
 
 
 def evidence(text: str, limit: int | None = None) -> Evidence:
-    """`Evidence` of a text; keywords and cues are looked for only in a near-empty one (`limit`: MIN_CONTENT)."""
+    """`Evidence` of a text; keywords and cues are looked for only in a near-empty one (fewer content syllables than
+    `limit`, by default the larger of MIN_CONTENT and MIN_CONTENT_POLARITY)."""
     words = _words(text)
     unmarked = _unmarked(words)
-    fw = function_words(folded=unmarked)
-    enough = MIN_CONTENT if limit is None else limit
-    content = 0
-    for w in words:  # counted up to `enough`: a long text is not read to its end
-        content += w not in fw
-        if content >= enough:
-            return Evidence(content, frozenset(), False)
+    enough = max(MIN_CONTENT, MIN_CONTENT_POLARITY) if limit is None else limit
+    content = _count(words, function_words(folded=unmarked), enough)  # a long text is not read to its end
+    if content >= enough:
+        return Evidence(content, frozenset(), False)
     return Evidence(content, frozenset(_topic_terms().find(words, unmarked)),
                     bool(_polar_terms().find(words, unmarked)) or has_polar_emoji(text))
 
@@ -151,8 +172,8 @@ def keep_topics(topics: list[str], ev: Evidence, min_content: int | None = None)
 
 
 def keep_sentiment(sentiment: str, ev: Evidence, min_content: int | None = None) -> str:
-    """The polarity an item keeps: the model's with `min_content` (MIN_CONTENT) content syllables or more or a
-    polar cue, else neutral."""
-    if ev.content >= (MIN_CONTENT if min_content is None else min_content) or ev.polar:
+    """The polarity an item keeps: the model's with `min_content` (MIN_CONTENT_POLARITY) content syllables or more
+    or a polar cue, else neutral."""
+    if ev.content >= (MIN_CONTENT_POLARITY if min_content is None else min_content) or ev.polar:
         return sentiment
     return "neutral"

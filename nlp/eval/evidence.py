@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = nlp_settings(cfg)
     if args.model_dir:
         settings = {**settings, "model_dir": args.model_dir}
-    E.MIN_CONTENT = 0  # the models' reading: the rule is applied below, per K
+    E.MIN_CONTENT = E.MIN_CONTENT_POLARITY = 0  # the models' reading: the rules are applied below, per K
     pipeline = Pipeline.from_config(cfg, settings=settings)
     held = T.split(T.load_labelled())[1]
     own = [r for r in held if T.is_own_set(r)]

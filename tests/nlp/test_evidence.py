@@ -6,9 +6,11 @@ from nlp import evidence as E
 
 def test_content_syllables_leave_function_words_numbers_and_emoji_out():
     assert E.content_syllables("được") == 0
-    assert E.content_syllables("Tin") == 1
-    assert E.content_syllables("Thông báo") == 2
-    assert E.content_syllables("ảnh 😍 123 !!") == 1
+    assert E.content_syllables("Tin") == 0  # frame words of a post name no matter
+    assert E.content_syllables("Thông báo") == 0
+    assert E.content_syllables("ảnh 😍 123 !!") == 0
+    assert E.content_syllables("Vô sinh") == 2  # a real headline of two syllables
+    assert E.content_syllables("báo cáo") == 2  # "báo" alone is no frame word
     assert E.content_syllables("mọi người ơi cho em hỏi với ạ") == 2  # người, hỏi
     assert E.content_syllables("khong biet nua") == 1  # typed without marks: folded function words
     assert E.content_syllables("Ngập sâu ở Vàng Danh sáng nay") == 6
@@ -19,6 +21,8 @@ def test_keywords_and_cues_of_a_near_empty_item():
     assert E.evidence("Ngập quá!").topics == {"disaster"}
     assert E.evidence("lua dao").topics == {"misinformation_fraud"}  # no mark at all: matched folded
     assert not E.evidence("ngáp quá").topics  # a mark written is read: «ngáp» (yawn) is not «ngập»
+    assert not E.evidence("thong bao").topics  # one syllable is not folded for a topic: «bao» is no «bão»
+    assert E.evidence("tin giả").topics == {"misinformation_fraud"}  # a keyword holding a frame word
     assert E.evidence("😡😡").polar and E.evidence(":((").polar
     assert E.evidence("tốt").polar and E.evidence("khong tot").polar
     assert E.evidence("không nên").polar  # a negator
@@ -32,6 +36,7 @@ def test_the_rule_keeps_only_what_evidence_supports():
     ev = E.evidence("lừa đảo")
     assert E.keep_topics(["misinformation_fraud", "economy"], ev) == ["misinformation_fraud"]
     assert E.keep_sentiment("negative", ev) == "negative"
+    assert E.keep_sentiment("negative", E.evidence("Vô sinh")) == "negative"  # one content syllable or more
     long = E.evidence("Ảnh chụp lễ hội đền Cửa Ông năm nay")  # enough content: read as the models read it
     assert long.content >= E.MIN_CONTENT
     assert E.keep_topics(["culture_tourism"], long) == ["culture_tourism"]
