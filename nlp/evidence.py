@@ -38,6 +38,7 @@ FUNCTION_WORDS_PATH = Path(__file__).with_name("data") / "function_words.txt"
 MIN_CONTENT = 2
 MIN_CONTENT_POLARITY = 1
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PREFIX = 160  # characters of a long text read first (`evidence`)
 _POLAR_TAGS = ("pos", "neg", "insult")
 # opinion_lexicon.tsv: opinion words, and negators («không nên», «chả ra sao», «không tin»: a short line that denies
 # is a complaint far more often than not)
@@ -66,9 +67,14 @@ def function_words(path: Path = FUNCTION_WORDS_PATH, folded: bool = False) -> fr
     return frozenset(words | {tuple(fold(w) for w in k) for k in words}) if folded else frozenset(words)
 
 
+@lru_cache(maxsize=2)
+def _longest(fw: frozenset[tuple[str, ...]]) -> int:
+    return max((len(k) for k in fw), default=1)
+
+
 def _count(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> int:
     """Content syllables of `words` (longest function phrase first), counted up to `enough`."""
-    longest = max((len(k) for k in fw), default=1)
+    longest = _longest(fw)
     content, i, n = 0, 0, len(words)
     while i < n and content < enough:
         for L in range(min(longest, n - i), 0, -1):
@@ -153,10 +159,17 @@ def content_syllables(text: str) -> int:
 def evidence(text: str, limit: int | None = None) -> Evidence:
     """`Evidence` of a text; keywords and cues are looked for only in a near-empty one (fewer content syllables than
     `limit`, by default the larger of MIN_CONTENT and MIN_CONTENT_POLARITY)."""
+    enough = max(MIN_CONTENT, MIN_CONTENT_POLARITY) if limit is None else limit
+    if len(text) > _PREFIX:  # a long text: its start nearly always shows enough (0.14 ms → 0.01 ms for 1,500 characters)
+        head = _words(text[:_PREFIX])
+        fw = function_words(folded=_unmarked(head))
+        # the last words left out: one may be cut, or begin a phrase that goes on past the cut
+        head = head[:max(0, len(head) - _longest(fw))]
+        if _count(head, fw, enough) >= enough:
+            return Evidence(enough, frozenset(), False)
     words = _words(text)
     unmarked = _unmarked(words)
-    enough = max(MIN_CONTENT, MIN_CONTENT_POLARITY) if limit is None else limit
-    content = _count(words, function_words(folded=unmarked), enough)  # a long text is not read to its end
+    content = _count(words, function_words(folded=unmarked), enough)
     if content >= enough:
         return Evidence(content, frozenset(), False)
     return Evidence(content, frozenset(_topic_terms().find(words, unmarked)),

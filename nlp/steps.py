@@ -275,22 +275,24 @@ class _Classified(Step):
     """Shared: features are computed once per batch for topics and sentiment."""
 
     def _features(self, items: list[dict]):
-        """Each row's `_X`: (the batch's features, its row, whether the comment topic model reads it); its
-        `comment_reading` is worked out once, for what it reads and which topic model reads it."""
+        """Each row's `_X`: (the batch's features, its row, whether the comment topic model reads it, the evidence
+        of the text it reads); its `comment_reading` is worked out once, for what it reads and which topic model
+        reads it."""
         key = "_X"
         live = [it for it in items if not it.get("_dropped")]
         if live and key not in live[0]:
             readings = [comment_reading(it) for it in live]
-            X = self.res.classifier.transform([classify_text(it, self.res.classify_chars, r)
-                                               for it, r in zip(live, readings)])
-            for i, (it, r) in enumerate(zip(live, readings)):
-                it[key] = (X, i, r[1])
+            texts = [classify_text(it, self.res.classify_chars, r) for it, r in zip(live, readings)]
+            X = self.res.classifier.transform(texts)
+            for i, (it, r, t) in enumerate(zip(live, readings, texts)):
+                it[key] = (X, i, r[1], ev.evidence(t))
         return live
 
-    def _evidence(self, it: dict) -> ev.Evidence:
+    @staticmethod
+    def _evidence(it: dict) -> ev.Evidence:
         """Round 29: what the item's classified text shows (nlp/evidence.py): a near-empty item keeps a topic only
-        with its keyword, a polarity only with an opinion word or a polar emoji."""
-        return ev.evidence(classify_text(it, self.res.classify_chars))
+        with its keyword, a polarity only with an opinion word, a negator or a polar emoji."""
+        return it["_X"][3]
 
 
 @register

@@ -17,14 +17,15 @@ def test_content_syllables_leave_function_words_numbers_and_emoji_out():
 
 
 def test_keywords_and_cues_of_a_near_empty_item():
-    assert E.evidence("lừa đảo").topics == {"misinformation_fraud"}
+    assert not E.evidence("lừa đảo").topics  # two content syllables: enough, nothing more is looked for
+    assert E.evidence("lừa đảo", limit=9).topics == {"misinformation_fraud"}
     assert E.evidence("Ngập quá!").topics == {"disaster"}
-    assert E.evidence("lua dao").topics == {"misinformation_fraud"}  # no mark at all: matched folded
+    assert E.evidence("lua dao", limit=9).topics == {"misinformation_fraud"}  # no mark at all: matched folded
     assert not E.evidence("ngáp quá").topics  # a mark written is read: «ngáp» (yawn) is not «ngập»
     assert not E.evidence("thong bao").topics  # one syllable is not folded for a topic: «bao» is no «bão»
-    assert E.evidence("tin giả").topics == {"misinformation_fraud"}  # a keyword holding a frame word
+    assert E.evidence("tin giả", limit=9).topics == {"misinformation_fraud"}  # a keyword holding a frame word
     assert E.evidence("😡😡").polar and E.evidence(":((").polar
-    assert E.evidence("tốt").polar and E.evidence("khong tot").polar
+    assert E.evidence("tốt").polar and E.evidence("khong tot", limit=9).polar
     assert E.evidence("không nên").polar  # a negator
     assert not E.evidence("ảnh").polar and not E.evidence("=))").polar  # a laugh says nothing alone
 
@@ -33,9 +34,10 @@ def test_the_rule_keeps_only_what_evidence_supports():
     ev = E.evidence("Tin")
     assert E.keep_topics(["misinformation_fraud"], ev) == []
     assert E.keep_sentiment("positive", E.evidence("được")) == "neutral"
-    ev = E.evidence("lừa đảo")
-    assert E.keep_topics(["misinformation_fraud", "economy"], ev) == ["misinformation_fraud"]
-    assert E.keep_sentiment("negative", ev) == "negative"
+    ev = E.evidence("Ngập!")  # one content syllable, a keyword of disaster
+    assert E.keep_topics(["disaster", "economy"], ev) == ["disaster"]
+    assert E.keep_sentiment("negative", E.evidence("😡")) == "negative"
+    assert E.keep_topics(["economy"], E.evidence("lừa đảo")) == ["economy"]  # two content syllables: as read
     assert E.keep_sentiment("negative", E.evidence("Vô sinh")) == "negative"  # one content syllable or more
     long = E.evidence("Ảnh chụp lễ hội đền Cửa Ông năm nay")  # enough content: read as the models read it
     assert long.content >= E.MIN_CONTENT
@@ -61,3 +63,14 @@ def test_a_short_item_with_evidence_keeps_its_tags(pipeline):
     assert out[0]["topics"] == ["disaster"] and out[0]["sentiment"] == "negative"
     assert out[1]["topics"] == ["misinformation_fraud"] and out[1]["sentiment"] == "negative"
     assert out[2]["topics"] == [] and out[2]["sentiment"] == "negative"
+
+
+def test_a_long_text_is_counted_as_a_whole():
+    """`evidence` reads a long text's start first; words of no content there must not hide what follows, nor a
+    phrase cut at that point count as content."""
+    filler = "thì là mà " * 40  # 400 characters of function words
+    assert E.evidence(filler + "lừa đảo").content == 2
+    assert E.evidence(filler + "ngập").topics == {"disaster"}
+    assert E.evidence(filler + "ngập").content == 1
+    cut = "à " * 78 + "thông báo"  # the phrase runs over the 160th character
+    assert E.evidence(cut).content == 0
