@@ -60,7 +60,7 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # retrain"); the restorer read its accented lines too, so stored items take both.
 # 16 (round 29): no topic and no polarity without evidence (nlp/evidence.py): an item with no or one content syllable
 # keeps a topic only with that topic's keyword (lexicon.tsv), one with none a polarity only with an opinion word, a
-# negator or a polar emoji («Tin», «được», «Thông báo», «ảnh» had topics and «được» was positive), so stored items take it.
+# negator or a polar emoji («Tin», «được», «Thông báo», «ảnh» had topics, «được» was positive); stored items take it.
 PIPELINE_REVISION = 16
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)

@@ -21,8 +21,8 @@ from nlp import evidence
 
 @pytest.fixture(autouse=True)
 def _no_evidence_rule(monkeypatch):
-    """These tests route one-letter texts ("a", "b"); the evidence rule (round 29) would drop their topics, and is
-    tested in test_evidence.py."""
+    """These tests route one-letter texts ("a", "b"); the evidence rule (round 29) would drop their topics (it is
+    tested in test_evidence.py)."""
     monkeypatch.setattr(evidence, "MIN_CONTENT", 0)
 
 A, B = TOPICS[0], TOPICS[1]
