@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from nlp import evidence as ev
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.casing import QUOTE_CHARS, cut_at_word
@@ -274,17 +275,24 @@ class _Classified(Step):
     """Shared: features are computed once per batch for topics and sentiment."""
 
     def _features(self, items: list[dict]):
-        """Each row's `_X`: (the batch's features, its row, whether the comment topic model reads it); its
-        `comment_reading` is worked out once, for what it reads and which topic model reads it."""
+        """Each row's `_X`: (the batch's features, its row, whether the comment topic model reads it, the evidence
+        of the text it reads); its `comment_reading` is worked out once, for what it reads and which topic model
+        reads it."""
         key = "_X"
         live = [it for it in items if not it.get("_dropped")]
         if live and key not in live[0]:
             readings = [comment_reading(it) for it in live]
-            X = self.res.classifier.transform([classify_text(it, self.res.classify_chars, r)
-                                               for it, r in zip(live, readings)])
-            for i, (it, r) in enumerate(zip(live, readings)):
-                it[key] = (X, i, r[1])
+            texts = [classify_text(it, self.res.classify_chars, r) for it, r in zip(live, readings)]
+            X = self.res.classifier.transform(texts)
+            for i, (it, r, t) in enumerate(zip(live, readings, texts)):
+                it[key] = (X, i, r[1], ev.evidence(t))
         return live
+
+    @staticmethod
+    def _evidence(it: dict) -> ev.Evidence:
+        """Round 29: what the item's classified text shows (nlp/evidence.py): a near-empty item keeps a topic only
+        with its keyword, a polarity only with an opinion word, a negator or a polar emoji."""
+        return it["_X"][3]
 
 
 @register
@@ -312,7 +320,7 @@ class Topics(_Classified):
         else:  # the shipped model: no word counts on the tagging path
             preds = clf.predict_topics(X, **kw)
         for it, p in zip(live, preds):
-            it["topics"] = p if it.get("lang", "vi") == "vi" else []
+            it["topics"] = ev.keep_topics(p, self._evidence(it)) if it.get("lang", "vi") == "vi" else []
 
     def _comment_columns(self, X, rows: list[int]):  # noqa: N803
         """The comment model's input: the topic columns of the text alone, as it was trained (the social lines
@@ -357,8 +365,9 @@ class Sentiment(_Classified):
         X = live[0]["_X"][0]
         preds = self.res.classifier.predict_sentiment(X)
         for it, p in zip(live, preds):
-            it["sentiment"] = read_sentiment(p, it.get("lang", "vi"), it.get("title") or "", it.get("text") or "",
-                                             self.insults, self.insult_len)
+            s = read_sentiment(p, it.get("lang", "vi"), it.get("title") or "", it.get("text") or "",
+                               self.insults, self.insult_len)
+            it["sentiment"] = s if s == "neutral" else ev.keep_sentiment(s, self._evidence(it))
 
 
 def read_sentiment(model: str, lang: str, title: str, text: str, insults: set[tuple[str, ...]], insult_len: int) -> str:
