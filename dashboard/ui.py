@@ -148,6 +148,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 
 
 FLASH_SECONDS = 20.0
+REFUSAL_TOAST = "long"  # a refusal's toast: 10 s (Streamlit's «short», 4 s, is too short to read it; ux36)
 
 
 def flash(where: str = "") -> bool:
@@ -175,7 +176,10 @@ def flash(where: str = "") -> bool:
         # form it stood at the screen's bottom edge or below it (Phản ánh's reply past 5.000 characters at 1366×768,
         # «Gửi thử» on a phone), and staff saw the button do nothing (round 29, ux35)
         st.session_state["_flash_toasted"] = at
-        st.toast(no_links(text), icon=":material/error:")
+        # «long», 10 s: Streamlit's default, 4 s, was gone before staff had read the part it shows (Chromium, round 29's
+        # walk, ux36: «Gửi thử» to a mistyped address, about 110 characters shown before «xem thêm», the toast gone
+        # at 5 s; too short to read, or to reach «xem thêm»). The message under the form stays as before.
+        st.toast(no_links(text), icon=":material/error:", duration=REFUSAL_TOAST)
     return True
 
 

@@ -367,22 +367,25 @@ def _check_range(where: str, name: str, value: float) -> None:
     at least 0)."""
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
+    fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
     table = re.sub(r"\[[0-9]+\]$", "", where)  # «sources[3]»: a source's own
+    # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
+    # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)
+    said_value = fmt(value)
     off_low = _OFF_OR_AT_LEAST.get(f"{table}.{name}")
     if off_low is not None and value != 0 and not value >= off_low:
-        raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {value!r}"
+        raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {said_value}"
                           if table != "sources" else
                           f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ "
-                          f"{off_low:g} trở lên, không phải {value!r}")
+                          f"{off_low:g} trở lên, không phải {said_value}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
-    fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
     if high is not None and inclusive and not low <= value <= high:
-        raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {value!r}")
+        raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {said_value}")
     if high is not None and not inclusive and not low < value <= high:
-        raise ConfigError(f"[{where}] {name} phải lớn hơn {fmt(low)} và không quá {fmt(high)}, không phải {value!r}")
+        raise ConfigError(f"[{where}] {name} phải lớn hơn {fmt(low)} và không quá {fmt(high)}, không phải {said_value}")
     if value < low or (value == low and not inclusive):
         said = f"từ {fmt(low)} trở lên" if inclusive else f"lớn hơn {fmt(low)}"
-        raise ConfigError(f"[{where}] {name} phải {said}, không phải {value!r}")
+        raise ConfigError(f"[{where}] {name} phải {said}, không phải {said_value}")
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:

@@ -27,7 +27,7 @@ def test_the_shipped_limits_are_the_codes_defaults():
     ("max_entries = -10", "[limits] max_entries phải từ 1 đến 100000"),
     ("max_entries = 100000000", "[limits] max_entries phải từ 1 đến 100000"),
     ("max_entries = 2.5", "[limits] max_entries phải là một số nguyên"),
-    ("max_feed_mb = 0", "[limits] max_feed_mb phải lớn hơn 0 và không quá 128, không phải 0.0"),
+    ("max_feed_mb = 0", "[limits] max_feed_mb phải lớn hơn 0 và không quá 128, không phải 0"),
     ("max_feed_mb = -1", "[limits] max_feed_mb phải lớn hơn 0 và không quá 128"),
     ("max_feed_mb = 8000", "[limits] max_feed_mb phải lớn hơn 0 và không quá 128"),
     ("max_feed_mb = nan", "[limits] max_feed_mb phải là một số hữu hạn"),
