@@ -59,27 +59,77 @@ def safe_link(url: str | None) -> str | None:
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 
+# What Streamlit's markdown (remark-gfm) links by itself, found in the text after parsing, so that no escape stops it
+# (round 29's walk, ux36/ux37): «http://», «https://» or «www.» and what follows to the next space, an address
+# «a@b.vn» (letters, digits or «.+-_» before «@»). A superset: «://» of any scheme, any letter before «@».
+_LINKY = re.compile(r"://|www\.|[-.+\w]@", re.IGNORECASE)
+_RUN_OPENERS = "«“‘\"'([{<"  # not part of an address: the run starts after them
+_RUN_CLOSERS = "»”’\"'.,;:!?)]}>"  # a sentence's punctuation after an address or a URL stays outside it
+
+
+def _linky_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` to draw as inline code: in each space-free word holding what remark-gfm links, from the
+    first such part (an address's name back to the word's start or its opening bracket or quote) to the word's end
+    but its closing punctuation («)» only when unpaired)."""
+    runs = []
+    for word in re.finditer(r"\S+", text):
+        w, at = word.group(), word.start()
+        hit = _LINKY.search(w)
+        if not hit:
+            continue
+        start = hit.start()
+        if w[hit.end() - 1] == "@":  # an address: its name is what comes before «@»
+            start = hit.end() - 1
+            while start > 0 and w[start - 1] not in _RUN_OPENERS:
+                start -= 1
+        elif hit.group() == "://":  # a URL: from its scheme («https»)
+            while start > 0 and (w[start - 1].isalnum() or w[start - 1] in "+.-"):
+                start -= 1
+        end = len(w)
+        while end > start + 1 and w[end - 1] in _RUN_CLOSERS:
+            if w[end - 1] == ")" and w[start:end].count("(") >= w[start:end].count(")"):
+                break
+            end -= 1
+        runs.append((at + start, at + end))
+    return runs
+
+
+def _inert(s: str, escape: re.Pattern[str]) -> str:
+    """`s` with each address or URL in an inline code span, which remark-gfm does not link (a backtick in it becomes
+    «ˋ», as a code span cannot hold its own fence), and the rest escaped with `escape`."""
+    out, pos = [], 0
+    for a, b in _linky_runs(s):
+        out.append(escape.sub(r"\\\1", s[pos:a]))
+        out.append("`" + s[a:b].replace("`", "ˋ") + "`")
+        pos = b
+    out.append(escape.sub(r"\\\1", s[pos:]))
+    return "".join(out)
+
 
 def md(text: Any, limit: int | None = None) -> str:
     """Untrusted text made inert for Streamlit markdown: every markdown/HTML character backslash-escaped,
-    newlines flattened. Use it for titles in st.markdown, st.subheader, expander and widget labels."""
+    newlines flattened, and an address or a URL («a@b.vn», «https://…», «www.…») in an inline code span: Streamlit
+    links those even escaped (round 29, ux37). Use it for titles in st.markdown, st.subheader, expander and widget
+    labels."""
     s = "" if text is None else str(text)
     s = " ".join(s.split())
     if limit and len(s) > limit:
         s = s[: limit - 1] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    return _inert(s, _MD_SPECIAL)
 
 
-_LINK_SPECIAL = re.compile(r"([\\\[\]<>$])")
+_LINK_SPECIAL = re.compile(r"([\\`\[\]<>$])")
 
 
 def no_links(text: Any) -> str:
     """A message the code wrote with outside words in it (a typed name, time or address, an exception's text) for
-    Streamlit markdown: `\\ [ ] < > $` backslash-escaped, so no part of it draws a link, an image (which the browser
+    Streamlit markdown: `\\ ` [ ] < > $` backslash-escaped, so no part of it draws a link, an image (which the browser
     would fetch from another machine) or a tag; the rest (parentheses, colons, dots) as written. For the flash
     messages (`ui.flash`), whose texts stay readable in tests; `md` escapes every markdown character. `$` too: a
-    survey titled «Giá 5$ đến 10$» was drawn as a formula (round 28's review)."""
-    return _LINK_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    survey titled «Giá 5$ đến 10$» was drawn as a formula (round 28's review). An address or a URL («a@b.vn»,
+    «https://…», «www.…») is put in an inline code span: Streamlit's markdown links them in the text after parsing,
+    escaped or not (round 29's walk; ux37); a backtick is escaped so that only these spans are code."""
+    return _inert("" if text is None else str(text), _LINK_SPECIAL)
 
 
 def topic_label(code: str | None) -> str:

@@ -247,10 +247,11 @@ def test_the_test_button_says_where_it_went_and_why_not():
     from dashboard.labels import no_links
     from dashboard.views.notifications import test_answer
 
-    # as ui.flash draws it (no_links): the words as written, not escaped twice (the review's find, round 28)
+    # as ui.flash draws it (no_links): the words as written, not escaped twice (the review's find, round 28), the
+    # address or URL in a code span, which Streamlit does not link (round 29, ux37)
     assert no_links(test_answer(True, "Thư điện tử (SMTP)", "ai@uongbi.test", "máy chủ thư đã nhận")) == \
-        "Đã gửi thử tới «ai@uongbi.test» qua Thư điện tử (SMTP): máy chủ thư đã nhận."
+        "Đã gửi thử tới «`ai@uongbi.test`» qua Thư điện tử (SMTP): máy chủ thư đã nhận."
     assert no_links(test_answer(False, "Webhook (JSON)", "http://x/a", "webhook không kết nối được (máy chủ không "
                                 "chạy).")) == \
-        "Gửi thử tới «http://x/a» qua Webhook (JSON) không được: webhook không kết nối được (máy chủ không chạy)."
-    assert "«!\\[x\\](https://e/p.png)»" in no_links(test_answer(True, "Webhook (JSON)", "![x](https://e/p.png)", "200"))
+        "Gửi thử tới «`http://x/a`» qua Webhook (JSON) không được: webhook không kết nối được (máy chủ không chạy)."
+    assert "«!\\[x\\](`https://e/p.png`)»" in no_links(test_answer(True, "Webhook (JSON)", "![x](https://e/p.png)", "200"))
