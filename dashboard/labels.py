@@ -2,7 +2,8 @@
 
 Feed and post text is untrusted. Pages show it with st.text / st.dataframe / st.code (never as HTML),
 and where Streamlit would read markdown (st.markdown, st.expander / widget labels, st.subheader)
-through `md()`, which escapes every markdown and HTML character. Links go through `safe_link`, so only
+through `md()`, which escapes every markdown and HTML character and puts addresses and URLs in code spans
+(Streamlit links those even escaped). Links go through `safe_link`, so only
 http(s) addresses are ever clickable.
 """
 
