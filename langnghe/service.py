@@ -147,10 +147,16 @@ def listen_refusal(host: str, port: int) -> str | None:
     # every address the name gives, refused only when none binds: «localhost» may give ::1 first on a machine
     # with IPv6 switched off, where Streamlit (Tornado) skips it and listens on 127.0.0.1 (review29)
     refusals = [_bind_refusal(entry, host, port, where) for entry in found]
-    return None if not refusals or None in refusals else refusals[0]
+    if not refusals or None in refusals:
+        return None
+    # the most telling reason: «localhost» → ::1 (IPv6 off) and 127.0.0.1 (port held) said the first one, an English
+    # «Address family not supported», and not the held port (review29b)
+    return min(refusals, key=lambda r: r[0] if r else 9)[1]  # type: ignore[index]
 
 
-def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> str | None:
+def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> tuple[int, str] | None:
+    """(rank, reason) when the address cannot be bound, None when it can; rank 0 is the most telling: a port held or
+    forbidden, then an address that is not this machine's, then anything else (an address family switched off)."""
     import errno
     import socket
 
@@ -158,21 +164,23 @@ def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> str | None:
     try:
         probe = socket.socket(family, kind, proto)
     except OSError as exc:  # an address family this machine has switched off
-        return f"không mở được {where}: {exc.strerror or exc}"
+        return 3, (f"máy này không mở được loại địa chỉ của {where} (IPv6 bị tắt?): dùng 127.0.0.1 hoặc 0.0.0.0 "
+                   f"(chi tiết: {exc.strerror or exc})")
     with probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(addr)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return (f"cổng {port} đang được một chương trình khác dùng ({where}; có thể là một `langnghe serve` "
-                        "khác): chọn cổng khác bằng --port hoặc [dashboard] port")
-            if exc.errno == errno.EADDRNOTAVAIL:
-                return (f"địa chỉ {host} không phải của máy này (--host hoặc [dashboard] host): dùng 127.0.0.1 hoặc "
-                        "0.0.0.0")
+                return 0, (f"cổng {port} đang được một chương trình khác dùng ({where}; có thể là một `langnghe serve` "
+                           "khác): chọn cổng khác bằng --port hoặc [dashboard] port")
             if exc.errno == errno.EACCES:
-                return f"không có quyền mở cổng {port} ({where}): cổng dưới 1024 cần quyền quản trị; chọn cổng từ 1024"
-            return f"không mở được {where}: {exc.strerror or exc}"
+                return 0, (f"không có quyền mở cổng {port} ({where}): cổng dưới 1024 cần quyền quản trị; chọn cổng "
+                           "từ 1024")
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return 1, (f"địa chỉ {host} không phải của máy này (--host hoặc [dashboard] host): dùng 127.0.0.1 "
+                           "hoặc 0.0.0.0")
+            return 2, f"không mở được {where} (chi tiết: {exc.strerror or exc})"
     return None
 
 

@@ -72,19 +72,25 @@ def _longest(fw: frozenset[tuple[str, ...]]) -> int:
     return max((len(k) for k in fw), default=1)
 
 
-def _count(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> int:
-    """Content syllables of `words` (longest function phrase first), counted up to `enough`."""
+def _content(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> list[str]:
+    """The content syllables of `words` (longest function phrase first), found up to `enough` of them."""
     longest = _longest(fw)
-    content, i, n = 0, 0, len(words)
-    while i < n and content < enough:
+    content: list[str] = []
+    i, n = 0, len(words)
+    while i < n and len(content) < enough:
         for L in range(min(longest, n - i), 0, -1):
             if tuple(words[i:i + L]) in fw:
                 i += L
                 break
         else:
-            content += 1
+            content.append(words[i])
             i += 1
     return content
+
+
+def _count(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> int:
+    """Content syllables of `words`, counted up to `enough`."""
+    return len(_content(words, fw, enough))
 
 
 def _unmarked(words: list[str]) -> bool:
@@ -100,12 +106,15 @@ class _Terms:
     def __init__(self, terms: dict[str, set[str]], fold_single: bool = True):
         self.table: dict[tuple[str, ...], set[str]] = {}
         self.folded: dict[tuple[str, ...], set[str]] = {}
+        self.single_folded: dict[str, set[str]] = {}  # one syllable folded, for `find_content` only
         for term, tags in terms.items():
             key = tuple(_WORD.findall(term.lower()))
             if not key:
                 continue
             self.table.setdefault(key, set()).update(tags)
             fkey = tuple(fold(w) for w in key)
+            if len(key) == 1:
+                self.single_folded.setdefault(fkey[0], set()).update(tags)
             if fold_single or len(key) > 1:
                 self.folded.setdefault(fkey, set()).update(tags)
             if len(key) > 1:
@@ -124,6 +133,15 @@ class _Terms:
                 out |= self.table.get(tuple(words[i:i + L]), set())
                 if L > 1:
                     out |= self.table.get(tuple(folded[i:i + L]), set())
+        return out
+
+    def find_content(self, content: list[str]) -> set[str]:
+        """One-syllable terms matched folded on content syllables only: «ngap roi», «lu qua», «benh» typed without
+        marks keep disaster and health (review29b: topic keywords were never folded, for «thong bao» is no «bão»;
+        a function phrase such as «thông báo» is no content syllable, so it cannot match here)."""
+        out: set[str] = set()
+        for w in content:
+            out |= self.single_folded.get(fold(w), set())
         return out
 
 
@@ -169,10 +187,12 @@ def evidence(text: str, limit: int | None = None) -> Evidence:
             return Evidence(enough, frozenset(), False)
     words = _words(text)
     unmarked = _unmarked(words)
-    content = _count(words, function_words(folded=unmarked), enough)
+    found = _content(words, function_words(folded=unmarked), enough)
+    content = len(found)
     if content >= enough:
         return Evidence(content, frozenset(), False)
-    return Evidence(content, frozenset(_topic_terms().find(words, unmarked)),
+    topics = _topic_terms().find(words, unmarked) | (_topic_terms().find_content(found) if unmarked else set())
+    return Evidence(content, frozenset(topics),
                     bool(_polar_terms().find(words, unmarked)) or has_polar_emoji(text))
 
 

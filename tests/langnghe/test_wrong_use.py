@@ -392,3 +392,21 @@ def test_serve_listens_when_one_of_the_hosts_addresses_binds(monkeypatch):
     assert service.listen_refusal("localhost", 0) is None
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [off])
     assert service.listen_refusal("localhost", 0) is not None
+
+
+def test_serve_says_the_held_port_not_the_address_family_switched_off(monkeypatch):
+    """«localhost» → ::1 with IPv6 off, then 127.0.0.1 with the port held: the first refusal was said, an English
+    «Address family not supported by protocol», not the held port (review29b)."""
+    import socket
+
+    from langnghe import service
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        busy = held.getsockname()[1]
+        off = (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::9", busy, 0, 0))
+        v4 = (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", busy))
+        monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [off, v4])
+        said = service.listen_refusal("localhost", busy)
+    assert said is not None and f"cổng {busy} đang được một chương trình khác dùng" in said, said

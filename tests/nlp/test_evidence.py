@@ -1,6 +1,8 @@
 """Round 29 (issue 13): a near-empty item gets a topic only with that topic's keyword, a polarity only with an opinion
 word, a negator or a polar emoji (nlp/evidence.py)."""
 
+import pytest
+
 from nlp import evidence as E
 
 
@@ -72,5 +74,17 @@ def test_a_long_text_is_counted_as_a_whole():
     assert E.evidence(filler + "lừa đảo").content == 2
     assert E.evidence(filler + "ngập").topics == {"disaster"}
     assert E.evidence(filler + "ngập").content == 1
-    cut = "à " * 78 + "thông báo"  # the phrase runs over the 160th character
-    assert E.evidence(cut).content == 0
+    # the phrase runs over the 160th character: cut there, «thông» would count as a second content syllable and the
+    # item would keep every topic; with the cut word left out, the start is short of 2 and the whole text is read
+    cut = "ngập " + "à " * 76 + "thông báo"
+    assert E.evidence(cut).content == 1 and E.evidence(cut).topics == {"disaster"}  # review29b: the old case held
+    # without the trim too
+
+
+@pytest.mark.parametrize("text, topic", [("ngap roi", "disaster"), ("lu qua", "disaster"), ("benh", "health"),
+                                         ("rac qua", "environment")])
+def test_a_keyword_typed_without_marks_is_found_on_a_content_syllable(text, topic):
+    """One-syllable topic keywords were never matched folded («thong bao» is no «bão»): «ngap roi», «benh» typed in
+    a storm lost the topic the model gave (review29b). Folded on content syllables only: «thong bao» stays none."""
+    assert topic in E.evidence(text).topics
+    assert E.evidence("thong bao").topics == frozenset()
