@@ -5,7 +5,7 @@ came out misinformation_fraud, «được» economy and positive, «Thông báo�
 topics and the negative share from such items (short comments, a photo posted with a one-word caption), so the rule
 here asks a near-empty item for evidence before it keeps what the models said:
 
-- `content_syllables(text)`: the item's syllables less the function words of `data/function_words.txt`, numbers,
+- `content_syllables(text)`: the item's syllables less the function words of `data/function_words.txt`, bare numbers,
   punctuation and emoji (the classifiers' text, restored when it was typed without marks);
 - an item with fewer than `MIN_CONTENT` (2: one content syllable or none) keeps a topic only when a keyword of
   **that** topic is in it (the topic rows of `data/lexicon.tsv`: «lừa đảo» misinformation_fraud, «ngập» disaster),
@@ -72,12 +72,23 @@ def _longest(fw: frozenset[tuple[str, ...]]) -> int:
     return max((len(k) for k in fw), default=1)
 
 
+# Words that begin with a function word but are content in our domain, each counted whole (review29b): «thực phẩm»
+# (health) is no «thực»; «ảnh hưởng», «tin nhắn», «tin giả» no «ảnh», «tin»; «tai nạn» typed without marks no «tại».
+CONTENT_PHRASES = ("thực phẩm", "ảnh hưởng", "tin nhắn", "tin giả", "tai nạn")
+_CONTENT_KEYS = frozenset(k for p in CONTENT_PHRASES for k in (tuple(p.split()), tuple(fold(w) for w in p.split())))
+
+
 def _content(words: list[str], fw: frozenset[tuple[str, ...]], enough: int) -> list[str]:
-    """The content syllables of `words` (longest function phrase first), found up to `enough` of them."""
+    """The content syllables of `words` (a content phrase, then the longest function phrase first), found up to
+    `enough` of them."""
     longest = _longest(fw)
     content: list[str] = []
     i, n = 0, len(words)
     while i < n and len(content) < enough:
+        if tuple(words[i:i + 2]) in _CONTENT_KEYS:
+            content += words[i:i + 2]
+            i += 2
+            continue
         for L in range(min(longest, n - i), 0, -1):
             if tuple(words[i:i + L]) in fw:
                 i += L
@@ -169,7 +180,8 @@ def _polar_terms() -> _Terms:
 
 
 def content_syllables(text: str) -> int:
-    """The syllables of `text` that are no function word, number, punctuation or emoji."""
+    """The syllables of `text` that are no function word, bare number, punctuation or emoji (a number with a unit,
+    «50cm», «10h», counts: it says something)."""
     words = _words(text)
     return _count(words, function_words(folded=_unmarked(words)), len(words) + 1)
 

@@ -88,3 +88,11 @@ def test_a_keyword_typed_without_marks_is_found_on_a_content_syllable(text, topi
     a storm lost the topic the model gave (review29b). Folded on content syllables only: «thong bao» stays none."""
     assert topic in E.evidence(text).topics
     assert E.evidence("thong bao").topics == frozenset()
+
+
+def test_phrases_that_begin_with_a_function_word_count_whole():
+    """«thực phẩm» counted 1 («thực» is a function word), «ảnh hưởng», «tin nhắn» too, and «tai nan» typed without
+    marks («tai» folds as «tại»): a two-word item about food safety lost its topic (review29b, 5)."""
+    for text in ("thực phẩm", "ảnh hưởng", "tin nhắn", "tin giả", "tai nạn", "tai nan", "thuc pham"):
+        assert E.content_syllables(text) == 2, text
+    assert E.content_syllables("Tin") == 0 and E.content_syllables("ảnh") == 0
