@@ -153,7 +153,12 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
         # public reply. Said in the log with what went out, for whoever answers the case by hand (review29, 6)
         log.error("Phản ánh #%s: đã gửi trả lời (%s) nhưng không ghi được vào cơ sở dữ liệu; nội dung đã gửi: %s",
                   case_id, status, text[:500])
-        raise
+        if not status.startswith("sent"):
+            raise
+        # staff saw only the disk's error and, once the claim went stale, could send a second public reply
+        raise store_cases.CaseError(
+            f"Câu trả lời cho phản ánh #{case_id} ĐÃ GỬI tới người dân nhưng chưa ghi được vào cơ sở dữ liệu; đừng gửi "
+            "lại. Báo quản trị (nhật ký máy chủ có nội dung đã gửi) rồi ghi nhận bằng tay khi đã khắc phục.") from None
     return status
 
 

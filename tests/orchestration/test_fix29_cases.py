@@ -91,3 +91,19 @@ def test_a_reply_sent_but_not_recorded_is_said_in_the_log_with_its_text(env, mon
     with caplog.at_level(logging.ERROR, logger="langnghe.cases"), pytest.raises(Exception, match="đầy"):
         cases.send_reply(cfg, db, case_id, "Cảm ơn bạn đã phản ánh", "canbo", manual=True)
     assert f"Phản ánh #{case_id}" in caplog.text and "Cảm ơn bạn đã phản ánh" in caplog.text, caplog.text
+
+
+def test_a_reply_the_api_sent_but_not_recorded_tells_staff_not_to_send_again(env, monkeypatch):
+    """Staff saw only the disk's error and, once the claim went stale, could send a second public reply
+    (review29b, 8)."""
+    cfg, db = env
+    case_id = cases.open_for_items(cfg, db, store(db, fb_items(cfg)), now=NOW)[0]
+    posted: list[str] = []
+
+    def full(*a, **k):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_cases, "record_reply", full)
+    with pytest.raises(CaseError, match="ĐÃ GỬI tới người dân .* đừng gửi lại"):
+        cases.send_reply(cfg, db, case_id, "Cảm ơn bạn đã phản ánh", "canbo", client_factory=_graph(posted))
+    assert posted == ["Cảm ơn bạn đã phản ánh"]
