@@ -367,7 +367,8 @@ def _check_range(where: str, name: str, value: float) -> None:
     at least 0)."""
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
-    fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
+    # 16777216, not 1.67772e+07; 1.0000001 as written, not %g's «1» (review29b)
+    fmt = lambda x: str(int(x)) if float(x).is_integer() else repr(float(x))  # noqa: E731
     table = re.sub(r"\[[0-9]+\]$", "", where)  # «sources[3]»: a source's own
     # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
     # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)

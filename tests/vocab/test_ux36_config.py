@@ -15,6 +15,8 @@ from vocab import config as C
     ("[storage]\nsnapshot_every_minutes = 0.25\n",
      "[storage] snapshot_every_minutes phải là 0 (tắt) hoặc từ 1 trở lên, không phải 0.25"),
     ("[limits]\nmax_entries = 0\n", "[limits] max_entries phải từ 1 đến 100000, không phải 0"),
+    # %g's six digits said «1» for 1.0000001, under a floor it seemed to meet (review29b)
+    ("[dashboard]\nrefresh_seconds = 4.9999999\n", "[dashboard] refresh_seconds phải từ 5 trở lên, không phải 4.9999999"),
 ])
 def test_a_refused_number_is_quoted_as_typed(tmp_path, toml, said):
     p = tmp_path / "o.toml"
