@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -29,6 +30,16 @@ def seed(env) -> list[int]:
     old = cases.open_for_items(env.cfg, env.db, ids[:1], now=now - timedelta(days=20))
     new = cases.open_for_items(env.cfg, env.db, ids[1:], now=now)
     return old + new
+
+
+def open_new_case(env) -> tuple[Any, int]:
+    """Cán bộ (analyst) on Phản ánh with the newer of `seed`'s two cases picked: what the tests of its detail start
+    from (written out eight times before)."""
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    return at, new
 
 
 def test_empty_state(env):
@@ -119,10 +130,7 @@ def test_case_names_its_story_and_outlet_not_internal_ids(env):
 def test_a_refused_save_keeps_the_typed_note(env):
     """The 'Lưu' form cleared on every submit: a change refused (the case closed meanwhile by a colleague)
     said why and threw away the note staff had typed. The note is emptied only after a saved change."""
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     with env.db.write() as cur:  # a colleague closes it while this page is open
         store_cases.transition(cur, new, "closed", "truongphong", utcnow())
     [s for s in at.selectbox if s.label == "Giao cho"][0].set_value("chuyenvien")
@@ -161,10 +169,7 @@ def test_history_shows_the_year(env):
     """A case's history read «05/12 20:33»: a case open over New Year showed two dates with no year between them."""
     import json
 
-    env.add_users()
-    _, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     no_exception(at)
     history = next(d for d in at.dataframe if "Người thực hiện" in d.value.columns)
     assert json.loads(history.proto.columns)["Thời gian"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
@@ -174,10 +179,7 @@ def test_a_refused_reply_keeps_its_text_in_a_form_that_does_not_clear_itself(env
     """The reply form cleared on submit (`clear_on_submit`, done by the browser whatever the page then says): a
     reply refused for its length (5.000 characters, round 28) or a channel that failed lost what staff had typed.
     The form keeps its box, emptied by new keys only after a reply is sent or recorded (`ui.renew_form`)."""
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     reply = next(f for f in at.get("form") if f.proto.form.form_id.startswith(f"case_reply_{new}"))
     assert not reply.proto.form.clear_on_submit
     long = "Đã báo điện lực. " * 300
@@ -194,10 +196,7 @@ def test_a_reply_typed_while_another_account_answered_is_refused_and_said(env):
     """A page read before another account's answer still drew the reply form: the second reply was sent (a second
     public answer, the first one's text written over). Now refused, and the refusal is said on the page that no
     longer draws the form (round 29, `hostile32`)."""
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     at.text_area[0].input("Đã báo điện lực.")
     cases.send_reply(env.cfg, env.db, new, "Điện lực sửa xong chiều nay.", "truongphong", manual=True)  # elsewhere
     [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()

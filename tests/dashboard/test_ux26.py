@@ -133,12 +133,9 @@ def said_under_the_empty_queue(at: Any) -> None:
 
 def note_on_a_new_case(env: Any) -> tuple[Any, int]:
     """Phản ánh as an analyst, the newer seeded case picked and a note saved on it: (the AppTest, its id)."""
-    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_cases_page import open_new_case
 
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
     [b for b in at.button if b.label == "Lưu"][0].click().run()
     no_exception(at)
@@ -377,12 +374,9 @@ def test_a_case_closed_with_save_is_confirmed_where_its_detail_stood(env):
     """«Chuyển sang: Đã đóng» + «Lưu» takes the case out of «Đang mở» as an answer does: its message was drawn under the
     next case's form (the wrong case), and under nothing once the last open case was closed (the reviewer's find,
     round 26). Said where the case's detail starts, as a reply's is."""
-    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_cases_page import open_new_case
 
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     at.selectbox(key=f"case_to_{new}").set_value("closed")
     [b for b in at.button if b.label == "Lưu"][0].click().run()
     no_exception(at)

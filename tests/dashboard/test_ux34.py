@@ -47,12 +47,9 @@ def test_the_alert_note_box_says_its_limit_before_it_refuses(demo_env):
 
 
 def test_the_reply_and_note_boxes_of_a_case_say_their_limits(env):
-    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_cases_page import open_new_case
 
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     no_exception(at)
     reply = next(t for t in at.text_area if t.label == "Nội dung trả lời")
     assert "Tối đa 5.000 ký tự" in (reply.help or "") and not reply.proto.max_chars

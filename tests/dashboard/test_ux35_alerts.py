@@ -41,12 +41,9 @@ def test_the_alerts_places_are_named_as_the_grids_name_them(demo_env, monkeypatc
 
 
 def _case_with_a_long_reply(env):  # type: ignore[no-untyped-def]
-    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_cases_page import open_new_case
 
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
+    at, new = open_new_case(env)
     no_exception(at)
     next(t for t in at.text_area if t.label == "Nội dung trả lời").input("x" * 5001)
     next(b for b in at.button if b.label in ("Gửi trả lời", "Ghi nhận đã trả lời")).click().run()
