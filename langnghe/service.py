@@ -151,7 +151,7 @@ def listen_refusal(host: str, port: int) -> str | None:
         return None
     # the most telling reason: «localhost» → ::1 (IPv6 off) and 127.0.0.1 (port held) said the first one, an English
     # «Address family not supported», and not the held port (review29b)
-    return min(refusals, key=lambda r: r[0] if r else 9)[1]  # type: ignore[index]
+    return min(r for r in refusals if r is not None)[1]  # by rank (no None is left here: see above)
 
 
 def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> tuple[int, str] | None:
