@@ -180,7 +180,18 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput[SEED_ENV] = node.config.stash[_seed_key]
 
 
+def derandomized() -> bool:
+    """Whether hypothesis draws each test's cases from the test itself, not from a seed: its «ci» profile does so,
+    loaded on its own when $CI (or another CI's variable) is set, as on the project's CI. There every run tries the
+    same cases, and no seed would replay anything."""
+    from hypothesis import settings
+
+    return bool(settings.default.derandomize)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
+    if derandomized():
+        return "random tests: derandomized (hypothesis's profile, e.g. «ci» when $CI is set): the same cases every run"
     return f"random tests' seed: {config.stash[_seed_key]} (repeat: {SEED_ENV}={config.stash[_seed_key]})"
 
 
