@@ -344,6 +344,15 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "reports.browser_timeout_seconds": (0, None, False),
     "cases.reply_timeout_seconds": (0, None, False),
     "notify.max_attempts": (1, None, True),
+    # waits between tries (round 30, fix30): a typo of a few zeros (retry_base_seconds = 86400000) held every
+    # message of the outbox back for years, max_backoff_hours = 1e9 a failing source, lockout_max_minutes = 1e13
+    # made every login an OverflowError. At most an hour (the first wait), a day (the longest), a week (a source's,
+    # a lockout's). Why each bound: vocab/langnghe.toml.
+    "notify.retry_base_seconds": (0, 3600, True),
+    "notify.retry_max_seconds": (0, 86400, True),  # 0: no cap (documented there)
+    "schedule.max_backoff_hours": (1, 168, True),  # 0 tried a failing source again at every tick
+    "auth.lockout_minutes": (0, 10080, True),
+    "auth.lockout_max_minutes": (0, 10080, True),
     "notify.timeout_seconds": (0, None, False),
     "notify.email.port": (1, 65535, True),
     "auth.session_hours": (0, None, False),

@@ -119,6 +119,15 @@ def test_a_source_address_its_kind_reads_loads(tmp_path, kind, url):
     ("[notify.email]\nport = 0\n", "[notify.email] port phải từ 1 đến 65535"),
     ("[auth]\nbcrypt_rounds = 40\n", "[auth] bcrypt_rounds phải từ 4 đến 31"),
     ("[auth]\nidle_minutes = 0\n", "[auth] idle_minutes phải lớn hơn 0"),
+    # waits between tries (round 30, fix30): a typo of a few zeros held the outbox, a failing source or a login back
+    # for years, and a lockout of 1e13 minutes made every login an OverflowError
+    ("[notify]\nretry_base_seconds = 86400000\n", "[notify] retry_base_seconds phải từ 0 đến 3600, không phải 86400000"),
+    ("[notify]\nretry_max_seconds = 86400000\n", "[notify] retry_max_seconds phải từ 0 đến 86400"),
+    ("[notify]\nretry_base_seconds = -1\n", "[notify] retry_base_seconds phải từ 0 đến 3600"),
+    ("[schedule]\nmax_backoff_hours = 1e9\n", "[schedule] max_backoff_hours phải từ 1 đến 168"),
+    ("[schedule]\nmax_backoff_hours = 0\n", "[schedule] max_backoff_hours phải từ 1 đến 168"),  # every tick
+    ("[auth]\nlockout_max_minutes = 1e13\n", "[auth] lockout_max_minutes phải từ 0 đến 10080"),
+    ("[auth]\nlockout_minutes = 20000\n", "[auth] lockout_minutes phải từ 0 đến 10080"),
     ("[cases]\nreply_timeout_seconds = -1\n", "[cases] reply_timeout_seconds phải lớn hơn 0"),
     ("[reports]\nbrowser_timeout_seconds = inf\n", "[reports] browser_timeout_seconds phải là một số hữu hạn"),
 ])
@@ -136,6 +145,10 @@ def test_a_harmful_number_in_a_parts_section_is_refused_at_load(tmp_path, toml, 
     "[alerts]\nbaseline_floor_per_day = 0\nuntagged_grace_minutes = 0\n",
     "[nlp]\ntag_seconds_per_tick = 0\nfulltext_chars = 0\n",
     "[auth]\nbcrypt_rounds = 4\n",
+    "[notify]\nretry_base_seconds = 3600\nretry_max_seconds = 86400\n",
+    "[notify]\nretry_base_seconds = 0.5\nretry_max_seconds = 0\n",  # serve_rig's fast retries; 0 = no cap
+    "[schedule]\nmax_backoff_hours = 168\n[auth]\nlockout_minutes = 10080\nlockout_max_minutes = 10080\n",
+    "[schedule]\nmax_backoff_hours = 1\n",
     "[reports]\nschedule_weekday = 0\n",
 ])
 def test_parts_values_at_the_edges_of_their_range_load(tmp_path, toml):
