@@ -93,7 +93,10 @@ def copy_age(cfg: Config, from_snapshot: bool) -> timedelta:
 def collection_late(health: Iterable[dict[str, Any]], last_collected_at: datetime | None, cfg: Config,
                     now: datetime, copy_age: timedelta = timedelta(0)) -> bool:
     """Whether the server has stopped collecting: `now` past `collection_due_by` (exactly at it is not late)."""
-    due_by = collection_due_by(health, last_collected_at, cfg, copy_age)
+    return _past(collection_due_by(health, last_collected_at, cfg, copy_age), now)
+
+
+def _past(due_by: datetime | None, now: datetime) -> bool:
     return due_by is not None and now > due_by
 
 
@@ -126,19 +129,22 @@ class Collection:
     """What the live pages and `langnghe status` say of collection, in one clock: the last fetch that finished,
     failed or not (`tried_at`: the stopped-server rule's), the last that succeeded (`got_at`: «thu thập lần gần
     nhất»), the latest failed try when every source's latest failed (`failed_try_at`, `last_failed_try`), whether the
-    server is late by its schedule (`late`) and whether every source is failing, 3 in a row (`failing`, with the
-    last success: `collection_failing`)."""
+    server is late by its schedule (`late`, past `due_by`: `collection_due_by`) and whether every source is failing,
+    3 in a row (`failing`, with the last success: `collection_failing`). The one source of these figures: the pages
+    (dashboard.data.collection) and `collect_status` (`langnghe status`) both build it (round 30, fix30: status
+    judged late and the failed try itself before)."""
     tried_at: datetime | None = None
     got_at: datetime | None = None
     failed_try_at: datetime | None = None
     late: bool = False
     failing: tuple[bool, datetime | None] = (False, None)
+    due_by: datetime | None = None
 
     @classmethod
     def of(cls, health: list[dict[str, Any]], tried_at: datetime | None, got_at: datetime | None, cfg: Config,
            now: datetime, copy_age: timedelta = timedelta(0)) -> "Collection":
-        return cls(tried_at, got_at, last_failed_try(health), collection_late(health, tried_at, cfg, now, copy_age),
-                   collection_failing(health))
+        due_by = collection_due_by(health, tried_at, cfg, copy_age)
+        return cls(tried_at, got_at, last_failed_try(health), _past(due_by, now), collection_failing(health), due_by)
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -252,10 +258,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
             db.close()
     # the dashboard's rule (collection_late, ux33), judged before the times become text: `langnghe status` printed
     # the last collection without saying it was long past the server's own schedule (round 28, cli34)
-    age = copy_age(cfg, origin == "snapshot")
-    last, got = last
-    due_by, late = collection_due_by(health, last, cfg, age), collection_late(health, last, cfg, now, age)
-    failed_try = last_failed_try(health)
+    col = Collection.of(health, *last, cfg, now, copy_age(cfg, origin == "snapshot"))
     for row in health:
         for k, v in list(row.items()):
             if isinstance(v, datetime):
@@ -278,14 +281,14 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "items_steps_failed": totals["steps_failed"],
         # the last fetch that finished, failed or not (is the server still trying), and the last that succeeded
         # (when it last collected: round 29, a server whose every source failed read as fresh)
-        "last_collection_at": _iso(last),
-        "last_success_at": _iso(got),
+        "last_collection_at": _iso(col.tried_at),
+        "last_success_at": _iso(col.got_at),
         # the latest try when every enabled source's latest try failed (None while one succeeds)
-        "last_failed_try_at": _iso(failed_try),
+        "last_failed_try_at": _iso(col.failed_try_at),
         # when the server should have collected again by its own schedule (None: nothing expected), and whether now
         # is past it: it has stopped collecting (the warning Tổng quan and Tin bài show)
-        "collection_due_by": _iso(due_by),
-        "collection_late": late,
+        "collection_due_by": _iso(col.due_by),
+        "collection_late": col.late,
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,
         "items_cut": cuts,  # {source: {"title": n, "text": n}}: stored cut to [storage] max_*_chars

@@ -167,3 +167,38 @@ def test_every_source_failing_is_a_server_that_runs_but_brings_nothing(cfg):
                                       src("n", "never_run", None, ran=False)]) == (True, a)
     assert status.collection_failing([]) == (False, None)
     assert status.collection_failing([src("n", "never_run", None, ran=False)]) == (False, None)
+
+
+def test_status_says_what_the_pages_collection_says(cfg, monkeypatch):
+    """`langnghe status` and the pages read collection through one object, `status.Collection.of` (round 30, fix30:
+    collect_status judged `collection_late` and `last_failed_try` itself): what `of` decides is what status prints,
+    and the figures are the same as before (the failed try, the due time, late)."""
+    from collections import defaultdict
+
+    class Closed:
+        def close(self) -> None:
+            pass
+
+    now = status.utcnow()
+    last = now - SLACK - timedelta(minutes=3)
+    health = [{**row("a", last), "status": "error", "consecutive_failures": 1, "last_attempt_at": last}]
+    monkeypatch.setattr(status, "_old_schema", lambda *a: None)
+    monkeypatch.setattr(status, "_figures", lambda *a: (defaultdict(int), [dict(r) for r in health], (last, None), {}))
+    monkeypatch.setattr(status, "_open", lambda cfg_: (Closed(), "database", None))
+    st = status.collect_status(cfg)
+    assert st["collection_late"] is True and st["last_failed_try_at"] == last.isoformat(timespec="seconds") + "Z"
+    assert st["collection_due_by"] == (last + SLACK).isoformat(timespec="seconds") + "Z"
+    assert st["last_collection_at"] == st["last_failed_try_at"] and st["last_success_at"] is None
+
+    seen = []
+    real = status.Collection.of
+
+    def of(*a, **kw):
+        col = real(*a, **kw)
+        seen.append(col)
+        return status.Collection(col.tried_at, col.got_at, None, False, col.failing, None)  # what `of` says, goes
+
+    monkeypatch.setattr(status.Collection, "of", of)
+    st = status.collect_status(cfg)
+    assert len(seen) == 1 and seen[0].late and seen[0].failed_try_at == last
+    assert st["collection_late"] is False and st["last_failed_try_at"] is None and st["collection_due_by"] is None
