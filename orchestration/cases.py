@@ -101,65 +101,87 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
                now: datetime | None = None) -> str:
     """Answer a case. Through the channel's API where it has one (unless `manual`), else recorded as
     sent by hand. Returns the status written: 'sent', 'manual' or 'failed: …' (the case stays open).
-    `now` stamps the answer (a pass at a given time: answered on time is answered_at <= due_at)."""
+    `now` stamps the answer (a pass at a given time: answered on time is answered_at <= due_at).
+    Four steps (round 30, fix30; one function of 70 lines before): read the case, claim it, send, record."""
     text = text.strip()
     if not text:
         raise store_cases.CaseError("Nội dung trả lời đang trống.")
+    case, flags = _open_case(db, case_id)
+    timeout = CaseSettings.from_config(cfg).reply_timeout_seconds
+    _claim(db, case_id, username, now or utcnow(), timeout)
+    try:
+        via, status = _send(cfg, db, case, flags, text, manual, client_factory, timeout)
+    except BaseException:  # a bug, Ctrl+C: the claim is let go, not left to block the case until it is stale
+        with db.write() as cur:
+            store_cases.release_reply(cur, case_id)
+        raise
+    _record(db, case_id, text, via, status, username, now or utcnow())
+    return status
+
+
+def _open_case(db: Database, case_id: int) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The case and its item's flags; a CaseError for a case that does not exist, or was answered or closed."""
     with db.read() as cur:
         case = store_cases.get_case(cur, case_id)
         flags = store_cases.item_flags(cur, case["item_id"]) if case else ()
     if case is None:
         raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
     _refuse_handled(case)
-    timeout = CaseSettings.from_config(cfg).reply_timeout_seconds
-    at = now or utcnow()
-    # the check above was a read: two submits of the same moment both passed it and both sent (round 29's sweep). The
-    # claim is the check and the write in one statement: only one of them takes it (fix29)
+    return case, tuple(flags)
+
+
+def _claim(db: Database, case_id: int, username: str, at: datetime, timeout: float) -> None:
+    """Take the case's reply claim, or a CaseError saying who holds it (or that it was answered meanwhile). The read
+    in `_open_case` is no guard: two submits of the same moment both passed it and both sent (round 29's sweep). The
+    claim is the check and the write in one statement: only one of them takes it (fix29)."""
     with db.write() as cur:
         claimed = store_cases.claim_reply(cur, case_id, username, at, at - claim_stale(timeout))
         holder = None if claimed else store_cases.reply_claim(cur, case_id)
         again = None if claimed else store_cases.get_case(cur, case_id)
-    if not claimed:
-        if again is None:
-            raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
-        _refuse_handled(again)
-        who, since = holder or ("", at)
-        raise store_cases.CaseError(
-            f"Phản ánh #{case_id} đang được {who or 'một tài khoản khác'} gửi trả lời (từ {to_local(since):%H:%M:%S}): "
-            "không gửi thêm. Tải lại trang sau ít giây để xem câu trả lời.")
-    via, status = "manual", "manual"
+    if claimed:
+        return
+    if again is None:
+        raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
+    _refuse_handled(again)
+    who, since = holder or ("", at)
+    raise store_cases.CaseError(
+        f"Phản ánh #{case_id} đang được {who or 'một tài khoản khác'} gửi trả lời (từ {to_local(since):%H:%M:%S}): "
+        "không gửi thêm. Tải lại trang sau ít giây để xem câu trả lời.")
+
+
+def _send(cfg: Config, db: Database, case: dict[str, Any], flags: tuple[str, ...], text: str, manual: bool,
+          client_factory: Callable[[], httpx.Client] | None, timeout: float) -> tuple[str, str]:
+    """(via, status): through the channel's API where it has one and not `manual` ('api', 'sent (ref)' or
+    'failed: …'), else ('manual', 'manual'). A refused or failed request is a status, not an exception."""
+    if manual or case["channel"] not in REPLY_CHANNELS:
+        return "manual", "manual"
+    src = _source(cfg, db, case["source"])
     try:
-        if not manual and case["channel"] in REPLY_CHANNELS:
-            via = "api"
-            src = _source(cfg, db, case["source"])
-            try:
-                if src is None:
-                    raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
-                with (client_factory() if client_factory else _client(cfg, timeout)) as client:
-                    ref = _REPLY[case["channel"]](client, src, tuple(flags), text)
-                status = "sent" + (f" ({ref})" if ref else "")
-            except (FetchError, httpx.HTTPError) as exc:  # FetchError: ApiError, or refused by the guard
-                status = f"failed: {exc}"
-    except BaseException:  # a bug, Ctrl+C: the claim is let go, not left to block the case until it is stale
-        with db.write() as cur:
-            store_cases.release_reply(cur, case_id)
-        raise
+        if src is None:
+            raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
+        with (client_factory() if client_factory else _client(cfg, timeout)) as client:
+            ref = _REPLY[case["channel"]](client, src, flags, text)
+        return "api", "sent" + (f" ({ref})" if ref else "")
+    except (FetchError, httpx.HTTPError) as exc:  # FetchError: ApiError, or refused by the guard
+        return "api", f"failed: {exc}"
+
+
+def _record(db: Database, case_id: int, text: str, via: str, status: str, username: str, at: datetime) -> None:
+    """Write the answer (or the failed try), which lets the claim go. A reply sent but not recorded (a full disk) is
+    the «ĐÃ GỬI … đừng gửi lại» CaseError: the claim stays until stale, and staff who saw only the disk's error could
+    then send a second public reply (review29, 6); what went out is in the log, for whoever answers it by hand."""
     try:
         with db.write() as cur:  # and lets the claim go
             store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
-                                     username, now or utcnow())
+                                     username, at)
     except Exception:
-        # sent but not recorded (a full disk): the claim stays until stale, then another submit could send a second
-        # public reply. Said in the log with what went out, for whoever answers the case by hand (review29, 6)
         log.error("Phản ánh #%s: đã gửi trả lời (%s) nhưng không ghi được vào cơ sở dữ liệu; nội dung đã gửi: %s",
                   case_id, status, text[:500])
         if not status.startswith("sent"):
             raise
-        # staff saw only the disk's error and, once the claim went stale, could send a second public reply
         raise store_cases.CaseError(
             f"Câu trả lời cho phản ánh #{case_id} ĐÃ GỬI tới người dân nhưng chưa ghi được vào cơ sở dữ liệu; đừng gửi "
             "lại. Báo quản trị (nhật ký máy chủ có nội dung đã gửi) rồi ghi nhận bằng tay khi đã khắc phục.") from None
-    return status
 
 
 def claim_stale(timeout: float) -> timedelta:
