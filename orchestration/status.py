@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from collectors.base import ENTRIES_CUT
-from vocab.config import Config, LimitsConfig
+from vocab.config import Config, LimitsConfig, snapshot_owner
 from vocab.numbers import fmt_num, number
 from store import items as store_items
 from store import sources as store_sources
@@ -145,6 +145,35 @@ class Collection:
            now: datetime, copy_age: timedelta = timedelta(0)) -> "Collection":
         due_by = collection_due_by(health, tried_at, cfg, copy_age)
         return cls(tried_at, got_at, last_failed_try(health), _past(due_by, now), collection_failing(health), due_by)
+
+
+def stale_snapshots(cfg: Config) -> list[str]:
+    """Snapshots in the database's folder whose own database is no longer there (vocab.config.snapshot_owner): the
+    database was renamed (or $LANGNGHE_DB/db_path now names another) and `serve` writes its snapshot beside the new
+    name, so the old one stayed, a copy of every item as it was, which retention never purges. Named by `langnghe
+    status`, never deleted: it may be the only copy of a database deleted by mistake (round 30, fix30). The configured
+    snapshot, and another database's beside it, are not stale."""
+    folder = os.path.dirname(cfg.storage.db_path)
+    try:
+        names = sorted(os.listdir(folder or "."))
+    except OSError:
+        return []
+    mine = os.path.abspath(cfg.storage.snapshot_path)
+    out = []
+    for name in names:
+        path = os.path.join(folder, name)
+        owner = snapshot_owner(path)
+        if owner is None or os.path.abspath(path) == mine or os.path.lexists(owner) or not os.path.isfile(path):
+            continue
+        out.append(path)
+    return out
+
+
+def stale_snapshots_text(paths: list[str]) -> str:
+    """What `langnghe status` says of `stale_snapshots` (said only when there is one)."""
+    return (f"Bản chụp cũ không còn cơ sở dữ liệu đi kèm (có thể còn lại sau khi đổi tên hoặc xóa cơ sở dữ liệu): "
+            f"{', '.join(paths)}. Bản chụp vẫn giữ toàn bộ tin tại thời điểm chụp và không được dọn theo thời hạn lưu "
+            "trữ: nếu không cần, hãy xóa; nếu cần khôi phục, dùng `langnghe restore`.")
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -293,6 +322,8 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "sources": health,
         "items_cut": cuts,  # {source: {"title": n, "text": n}}: stored cut to [storage] max_*_chars
     }
+    if stale := stale_snapshots(cfg):
+        out["stale_snapshots"] = stale
     if note:
         out["note"] = note
     return out

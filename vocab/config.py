@@ -666,6 +666,20 @@ def snapshot_beside(db_path: str) -> str:
     return str(p.with_name(f"{p.name}-snapshot.duckdb"))
 
 
+def snapshot_owner(path: str) -> str | None:
+    """The database whose snapshot `snapshot_beside` names `path` (its inverse: «x.snapshot.duckdb» → «x.duckdb»,
+    «x.db-snapshot.duckdb» → «x.db»), None for a file it would never name so. `langnghe status` uses it to name a
+    snapshot whose database is gone (renamed or deleted: its snapshot stayed, an old copy of every item that the
+    retention job never purges; round 30, fix30)."""
+    p = Path(path)
+    for end, owner_end in ((".snapshot.duckdb", ".duckdb"), ("-snapshot.duckdb", "")):
+        if p.name.endswith(end) and len(p.name) > len(end):
+            owner = str(p.with_name(p.name[: -len(end)] + owner_end))
+            if snapshot_beside(owner) == str(p):
+                return owner
+    return None
+
+
 def load(path: str | os.PathLike[str] | None = None) -> Config:
     """Defaults, then the override file (argument or $LANGNGHE_CONFIG), then $LANGNGHE_DB; the snapshot beside the
     database unless the override file names it (`snapshot_beside`)."""

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from orchestration.status import ORIGIN_LABELS, collect_status, steps_failed_text, steps_pending_text
+    from orchestration.status import (ORIGIN_LABELS, collect_status, stale_snapshots_text, steps_failed_text,
+                                      steps_pending_text)
 
     st = collect_status(cfg)
     # no database at the configured path: exit 2, as every command that finds none (README *Commands*). It was 0, so
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if st.get("collection_late"):
         print(late_text(st["last_collection_at"], st["collection_due_by"], st["generated_at"]))
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
+    if st.get("stale_snapshots"):
+        print(stale_snapshots_text(st["stale_snapshots"]))
     if st.get("note"):
         print(st["note"])
     return 0
