@@ -141,6 +141,7 @@ ERROR_KIND_LABELS: dict[str, str] = {
     "crash": "lỗi chương trình",
     "store": "lỗi khi lưu",
     "interrupted": "dừng giữa chừng",
+    "config": "cấu hình nguồn sai",  # not fetched: its saved interval_minutes (runner, fix30)
 }
 
 

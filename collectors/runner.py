@@ -41,7 +41,7 @@ from collectors.base import Batch, CollectContext, FetchError
 from collectors.repairs import plan_url_repairs
 from vocab.item import Item
 from collectors.http import Fetcher
-from vocab.config import Config, SourceConfig
+from vocab.config import Config, SourceConfig, source_interval_refusal
 from vocab.numbers import fmt_num
 from collectors import netguard
 from collectors.netguard import Resolver
@@ -75,7 +75,11 @@ def length_caps(cfg: Config) -> store_items.LengthCaps:
 
 
 def interval_seconds(cfg: Config, source: SourceConfig) -> float:
+    """A source's poll interval; the default one for an interval no source may have (source_interval_refusal: a
+    managed_sources row saved before fix29's bound, or edited in the database), which `_one` refuses to fetch."""
     minutes = source.interval_minutes or cfg.schedule.default_interval_minutes
+    if source_interval_refusal(source.interval_minutes):
+        minutes = cfg.schedule.default_interval_minutes
     return max(minutes * 60.0, 1.0)
 
 
@@ -191,6 +195,12 @@ class Runner:
             limits=self.cfg.limits,
         )
         failures = (state.consecutive_failures if state else 0) + 1
+        refused = source_interval_refusal(src.interval_minutes)
+        if refused:  # not fetched, said on its health line; tried again after the default interval (a fix is seen
+            # then, not after a back-off of hours); the other sources run (round 30, fix30)
+            return await self._save_error(writer, src, started, "config",
+                                          f"{refused}. Sửa «Chu kỳ» của nguồn ở trang Nguồn tin (hoặc interval_minutes "
+                                          "trong tệp cấu hình).", None, None, 1)
         try:
             collector = registry.get(src.kind)
             batch = await collector.collect(src, ctx)

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
-from vocab.config import Config, SourceConfig, configured_types_text
+from vocab.config import Config, SourceConfig, configured_types_text, source_interval_refusal
 from vocab.labels import CONFIGURED_SOURCE_TYPES
 from store import users as store_users
 from store.db import Database
@@ -87,7 +87,7 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
     if out["source_type"] not in CONFIGURED_SOURCE_TYPES:
         raise ValueError(f"Loại nguồn phải là {configured_types_text()}.")
-    if not (out["interval_minutes"] == 0 or 1 <= out["interval_minutes"] <= 24 * 60):  # 0: the default (fix29)
+    if source_interval_refusal(out["interval_minutes"]):  # 0: the default (fix29); the runner's rule too (fix30)
         raise ValueError("Chu kỳ thu thập phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến 1440 phút.")
     if out["enabled"] and not out["removed"]:
         from collectors import netguard  # httpx behind it: `langnghe status` reads the sources and checks none

@@ -371,6 +371,29 @@ _OFF_OR_AT_LEAST: dict[str, float] = {
 }
 
 
+# A source's interval_minutes: 0 (schedule.default_interval_minutes) or from 1 to this, wherever a source comes from
+# (the config file, Nguồn tin's form, a managed_sources row: `source_interval_refusal`). fix29 bounded the form at a
+# day; a row saved before (or edited in the database) with 1e9 was next polled in the year 3928, and NaN ended the
+# whole collection pass with a ValueError, the other sources' batches unwritten (round 30, fix30).
+SOURCE_INTERVAL_MAX_MINUTES = 24 * 60
+
+
+def source_interval_refusal(minutes: Any) -> str | None:
+    """Why a source's interval_minutes cannot be used (Vietnamese, for its health line and the form), None when it
+    can: 0, or finite from 1 to SOURCE_INTERVAL_MAX_MINUTES."""
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError):
+        value = math.nan
+    if value == 0 or 1 <= value <= SOURCE_INTERVAL_MAX_MINUTES:
+        return None
+    from vocab.numbers import fmt_num
+
+    said = fmt_num(value, 3) if math.isfinite(value) and abs(value) < 1e15 else repr(minutes)
+    return (f"Chu kỳ thu thập {said} phút không dùng được: phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến "
+            f"{fmt_num(SOURCE_INTERVAL_MAX_MINUTES)} phút")
+
+
 def _check_range(where: str, name: str, value: float) -> None:
     """A ConfigError in Vietnamese when a number is not finite or leaves its range (_RANGES, _OFF_OR_AT_LEAST; else
     at least 0)."""
@@ -382,6 +405,9 @@ def _check_range(where: str, name: str, value: float) -> None:
     # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
     # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)
     said_value = fmt(value)
+    if table == "sources" and name == "interval_minutes" and value > SOURCE_INTERVAL_MAX_MINUTES:
+        raise ConfigError(f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 đến "
+                          f"{SOURCE_INTERVAL_MAX_MINUTES}, không phải {said_value}")
     off_low = _OFF_OR_AT_LEAST.get(f"{table}.{name}")
     if off_low is not None and value != 0 and not value >= off_low:
         raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {said_value}"

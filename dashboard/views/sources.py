@@ -16,6 +16,7 @@ from dashboard.labels import (
 )
 from orchestration import sources as sources_store
 from orchestration import status
+from vocab.config import source_interval_refusal
 
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
@@ -305,11 +306,20 @@ def kind_label(kind: str) -> str:
 
 
 def interval_minutes(value: float | None) -> int:
-    """A collection interval as whole minutes for the form (the store keeps a float; 1.0 showed as "1.00")."""
+    """A collection interval as whole minutes for the form (the store keeps a float; 1.0 showed as "1.00"). One no
+    source may have (a row saved before fix29's bound, or edited in the database: 1e9, NaN) is 0, the default: the
+    form's box holds 0–1440, and the page drew Streamlit's «value … is greater than the max_value» instead of the
+    form, so the source could not be fixed here (round 30, fix30)."""
+    if source_interval_refusal(value or 0):
+        return 0
     return int(round(float(value or 0)))
 
 
 def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
+    refused = source_interval_refusal(cur.get("interval_minutes") or 0) if editing else None
+    if refused:  # the runner does not fetch it, and its health line says the same (collectors.runner)
+        st.warning(f"{refused}: nguồn này không được thu thập cho tới khi sửa. Ô «Chu kỳ» dưới đây đặt sẵn 0 (theo chu "
+                   "kỳ mặc định); chỉnh nếu cần rồi bấm «Lưu thay đổi».", icon=":material/warning:")
     with st.form(key, enter_to_submit=False):
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
