@@ -31,18 +31,34 @@ class PartlyRefused(SendError):
     550 for one address of a comma list). The message went out: the delivery pass marks it sent, and logs each refused
     address as refused, not to be tried again. Retried as a SendError, each try was one more copy to the addresses
     that had taken it, under the same Message-ID, until given up a day later (round 29's sweep; fix29). `delivered`
-    is what the log says of the addresses that took it; `refused` maps each refused address to the server's answer."""
+    is what the log says of the addresses that took it; `refused` maps each refused address to the server's answer.
+    `temporary`: those of them refused for now (SMTP 4xx, RFC 5321: «try again later»), which the delivery pass tries
+    again, alone, by the outbox's retry rules (round 30, fix30: they were given up as a 550 was); `retry_address`
+    is them as the channel's address ("" when none)."""
 
-    def __init__(self, delivered: str, refused: dict[str, str]) -> None:
+    def __init__(self, delivered: str, refused: dict[str, str], temporary: tuple[str, ...] = ()) -> None:
         self.delivered, self.refused = delivered, dict(refused)
-        super().__init__(refused_text(self.refused))
+        self.temporary = tuple(a for a in temporary if a in self.refused)
+        self.retry_address = ", ".join(self.temporary)
+        super().__init__(refused_text(self.refused, self.temporary))
 
 
-def refused_text(refused: dict[str, str]) -> str:
-    """«máy chủ thư từ chối người nhận c@d.vn (550 …): không gửi lại cho địa chỉ này, …»"""
-    each = "; ".join(f"{a} ({why[:120]})" if why else a for a, why in refused.items())
-    return (f"máy chủ thư từ chối người nhận {each}: không gửi lại cho địa chỉ này (các địa chỉ khác đã nhận thư); "
-            "hãy sửa đăng ký nhận tin ở trang Thông báo")
+def refused_text(refused: dict[str, str], temporary: tuple[str, ...] = ()) -> str:
+    """«máy chủ thư từ chối người nhận c@d.vn (550 …): không gửi lại cho địa chỉ này, …», then those refused for now:
+    «máy chủ thư tạm từ chối người nhận e@f.vn (451 …): sẽ gửi lại riêng cho địa chỉ này theo lịch thử lại»."""
+    def each(addresses: list[str]) -> str:
+        return "; ".join(f"{a} ({refused[a][:120]})" if refused[a] else a for a in addresses)
+
+    final = [a for a in refused if a not in temporary]
+    later = [a for a in refused if a in temporary]
+    parts = []
+    if final:
+        parts.append(f"máy chủ thư từ chối người nhận {each(final)}: không gửi lại cho địa chỉ này (các địa chỉ khác "
+                     "đã nhận thư); hãy sửa đăng ký nhận tin ở trang Thông báo")
+    if later:
+        parts.append(f"máy chủ thư tạm từ chối người nhận {each(later)}: sẽ gửi lại riêng cho địa chỉ này theo lịch "
+                     "thử lại (các địa chỉ khác đã nhận thư)")
+    return ". ".join(parts)
 
 
 def missing_secret(what: str, name: str) -> NotConfigured:

@@ -296,6 +296,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             server = _server(channel, address)
             unset = False  # the channel lacks a setting on this server: the rows are given up at once
             partly = ""  # some addresses of the subscription refused (PartlyRefused): logged, not tried again
+            retry_to = ""  # ...but those refused for now (4xx): the rows are tried again, to them alone (fix30)
             if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
                 detail, ok = f"chưa gửi lượt này: {silent[server]}", False
             else:
@@ -307,6 +308,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                     ok = True
                 except PartlyRefused as exc:  # sent to the others: a retry was a copy to them at each try
                     detail, ok, partly = redact(exc.delivered, hidden), True, redact(str(exc), hidden)
+                    retry_to = exc.retry_address
                 except NoAnswer as exc:
                     detail, ok = redact(str(exc), hidden), False
                     silent[server] = detail
@@ -317,7 +319,11 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
                     detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
-                if ok:
+                if ok and retry_to:  # sent to the others, once; a try counted for every row, as a failed one's
+                    store_notify.narrow_address(cur, ids, retry_to)
+                    store_notify.mark_retry(cur, ids, partly, stamp(), max_attempts=s.max_attempts,
+                                            base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
+                elif ok:
                     store_notify.mark_sent(cur, ids, stamp())
                 elif unset:  # every row of the message, carried ones too: no later try can do better
                     for error, part in _errors(grp, detail).items():

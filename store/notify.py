@@ -291,6 +291,12 @@ def release_carried(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error:
                 [error[:500], list(ids)])
 
 
+def narrow_address(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], address: str) -> None:
+    """The rows' next tries go to `address` alone: the addresses of a list a mail server refused for now (4xx), the
+    others having taken the message (orchestration.notify.deliver, fix30)."""
+    cur.execute("UPDATE outbox SET address = ? WHERE id IN (SELECT unnest(?))", [address, list(ids)])
+
+
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:
     cur.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id IN (SELECT unnest(?))",
                 [now, list(ids)])

@@ -530,15 +530,19 @@ def free_port() -> int:
 
 class SmtpBox:
     """What a local SMTP server received: (recipients, raw message) per message. An address in `refuse` is
-    refused at RCPT (550, as a mailbox that no longer exists); the others are taken."""
+    refused at RCPT (550, as a mailbox that no longer exists), one in `defer` for now (451, as a full mailbox or
+    greylisting: try again later; fix30); the others are taken."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
         self.refuse: set[str] = set()
+        self.defer: set[str] = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.defer:
+            return "451 4.2.2 mailbox full, try again later"
         envelope.rcpt_tos.append(address)  # what aiosmtpd does without this hook
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"

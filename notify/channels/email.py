@@ -150,11 +150,13 @@ class Email:
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
                 f"gửi thư không được: {mail_failure(exc, host, port, address)}") from None
-        if refused:  # the others took it (smtplib raises when all are refused): sent once, the refused ones said
+        if refused:  # the others took it (smtplib raises when all are refused): sent once, the refused ones said;
+            # those refused with a 4xx (temporary, RFC 5321) are tried again alone by the delivery pass (fix30)
             took = len(getaddresses([address])) - len(refused)
             raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
                 a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
-                for a, (code, text) in refused.items()})
+                for a, (code, text) in refused.items()},
+                temporary=tuple(a for a, (code, _) in refused.items() if 400 <= int(code) < 500))
         return "máy chủ thư đã nhận"
 
 
