@@ -152,17 +152,21 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 FLASH_SECONDS = 20.0
 # Brings the message drawn just before it into sight (`flash`): its element is the one before the script's own, and
 # the page scrolls no more than needed to show it whole (`block: "nearest"`: nothing moves when it is already in sight).
-# Once the run has ended and the message has stopped moving (polled every 100 ms, for at most 5 s): what the same run
-# draws above it (Thông báo's send log, a first row after «Gửi thử») pushed it back under the edge when it was
-# scrolled at once (Chromium, 390×844: 736–904 px). A script of ours, as the cookie's (gate._write_cookie): no
-# outside text in it. Its element is hidden (BASE_CSS).
+# Once the run has ended and the message has stood still in the page between two polls (100 ms apart), and again if
+# what is drawn above it moves it within 3 s: a table drawn by the same run above it (Thông báo's send log, its first
+# row after «Gửi thử») grows once its grid is laid out, after the run, and pushed the message back under the edge
+# when it was scrolled at once (Chromium, 390×844: 736–904 px). Its place is read in the page, not on the screen, so
+# staff scrolling away is not undone. A script of ours, as the cookie's (gate._write_cookie): no outside text in it.
+# Its element is hidden (BASE_CSS).
 INTO_VIEW = ('<span class="ln-into-view"></span><script>(()=>{const box=document.currentScript'
              '?.closest(\'[data-testid="stElementContainer"]\');const msg=box?.previousElementSibling;if(!msg)return;'
-             'let last=null,n=0;const t=setInterval(()=>{const app=document.querySelector(\'[data-testid="stApp"]\');'
-             'const s=app?.getAttribute("data-test-script-state");const r=msg.getBoundingClientRect();'
-             'const now=r.top+","+r.height;const still=now===last&&s!=="running"&&s!=="rerunRequested";last=now;'
-             'if(still||++n>50){clearInterval(t);if(msg.isConnected)msg.scrollIntoView({block:"nearest"})}},100)})()'
-             '</script>')
+             'let last=null,done=null,n=0;const t=setInterval(()=>{'
+             'const s=document.querySelector(\'[data-testid="stApp"]\')?.getAttribute("data-test-script-state");'
+             'const main=document.querySelector(\'[data-testid="stMain"]\');const r=msg.getBoundingClientRect();'
+             'const at=Math.round(r.top+(main?main.scrollTop:0)+window.scrollY)+","+Math.round(r.height);'
+             'const still=at===last&&s!=="running"&&s!=="rerunRequested";last=at;n++;'
+             'if((still||n===30)&&at!==done&&msg.isConnected){done=at;msg.scrollIntoView({block:"nearest"})}'
+             'if(n>=30||!msg.isConnected)clearInterval(t)},100)})()</script>')
 
 
 def flash(where: str = "") -> bool:

@@ -67,7 +67,7 @@ def test_no_page_says_anything_in_a_toast():
 def test_the_scroll_script_is_hidden_and_only_scrolls():
     """One fixed script (no outside text: a constant), its element hidden so that it leaves no gap under the message."""
     assert ui.INTO_VIEW.count("<script>") == 1 and "scrollIntoView" in ui.INTO_VIEW
-    assert '[data-testid="stElementContainer"]:has(.ln-into-view)' in ui.BASE_CSS  # no gap under the message
+    assert "stSidebarNav" in NAV_AFTER_COMMIT and "stPageLink" in NAV_AFTER_COMMIT
 
 
 TYPED = "![ảnh](https://evil.example/p.png) [bấm](https://evil.example/x) **đậm** a@b.vn"
@@ -112,3 +112,14 @@ def test_checkbox_labels_built_from_outside_text_draw_no_link_nor_picture(env):
     labels = [c.label for c in at.checkbox] + [t.label for t in at.toggle] + [r.label for r in at.radio]
     assert any("Tôi muốn xóa" in lb and "evil" in lb for lb in labels), labels
     assert all(_inert(lb) for lb in labels), [lb for lb in labels if not _inert(lb)]
+
+
+def test_the_page_holds_the_script_that_keeps_a_sidebar_click_after_typing():
+    """Chromium (tests/browser/test_ux38_walk.py): a click on «Cảnh báo» just after typing in Tin bài's search was lost,
+    0 of 6; the page's own script makes it again once the box's commit has gone out."""
+    from dashboard.server import NAV_AFTER_COMMIT, page_html
+    from tests.dashboard.test_page_html import INDEX
+
+    html = page_html(INDEX.encode(), "").decode()
+    assert NAV_AFTER_COMMIT in html and html.index(NAV_AFTER_COMMIT) < html.index("</head>")
+    assert '[data-testid=\\"stSidebarNav\\"] a' in NAV_AFTER_COMMIT.replace('"', '\\"') or "stSidebarNav" in NAV_AFTER_COMMIT
