@@ -66,12 +66,17 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 _LINKY = re.compile(r"://|www\.|[-.+\w]@", re.IGNORECASE)
 _RUN_OPENERS = "«“‘\"'([{<"  # not part of an address: the run starts after them
 _RUN_CLOSERS = "»”’\"'.,;:!?)]}>"  # a sentence's punctuation after an address or a URL stays outside it
+# markdown's emphasis around an address or a URL («**a@b.vn**», «_https://x.vn_», «~~www.x.vn~~») is not part of it:
+# left outside the code span, it draws as bold or italic (`no_links`) or as typed (`md`), never as stars inside the
+# address («**» + code «http://x**», round 30's walk, ux38). An address or a URL that really begins or ends with one
+# of them (rare: «_a@b.vn», «https://x.vn/a_») keeps it beside the span.
+_EMPHASIS = "*_~"
 
 
 def _linky_runs(text: str) -> list[tuple[int, int]]:
     """The spans of `text` to draw as inline code: in each space-free word holding what remark-gfm links, from the
     first such part (an address's name back to the word's start or its opening bracket or quote) to the word's end
-    but its closing punctuation («)» only when unpaired)."""
+    but its closing punctuation («)» only when unpaired) and the emphasis marks around it («**», «_», «~~»)."""
     runs = []
     for word in re.finditer(r"\S+", text):
         w, at = word.group(), word.start()
@@ -83,11 +88,13 @@ def _linky_runs(text: str) -> list[tuple[int, int]]:
             start = hit.end() - 1
             while start > 0 and w[start - 1] not in _RUN_OPENERS:
                 start -= 1
+            while start < hit.start() and w[start] in _EMPHASIS:
+                start += 1
         elif hit.group() == "://":  # a URL: from its scheme («https»)
             while start > 0 and (w[start - 1].isalnum() or w[start - 1] in "+.-"):
                 start -= 1
         end = len(w)
-        while end > start + 1 and w[end - 1] in _RUN_CLOSERS:
+        while end > start + 1 and w[end - 1] in _RUN_CLOSERS + _EMPHASIS:
             if w[end - 1] == ")" and w[start:end].count("(") >= w[start:end].count(")"):
                 break
             end -= 1

@@ -86,7 +86,8 @@ def page_html(html: bytes, root_path: str) -> bytes:
     return (html.replace(b'<html lang="en">', b'<html lang="vi">', 1)
             .replace(b"<title>Streamlit</title>", "<title>Lắng Nghe</title>".encode(), 1)
             .replace(b"<head>", b"<head>" + script.encode(), 1)
-            .replace(b"</head>", (HELP_LABELS + "\n" + TOOLBAR_LABELS).encode() + b"</head>", 1))
+            .replace(b"</head>", (HELP_LABELS + "\n" + TOOLBAR_LABELS + "\n" + NAV_AFTER_COMMIT).encode()
+                     + b"</head>", 1))
 
 
 # The date picker's calendar (React Aria's, in Streamlit 1.67) names months and weekdays in the browser's language:
@@ -179,6 +180,30 @@ TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_as
                   "if(v!==n.nodeValue.trim())n.nodeValue=v}}};"
                   "new MutationObserver(fix).observe(document,{subtree:true,childList:true,characterData:true,"
                   "attributes:true,attributeFilter:['aria-label']})})();</script>")
+
+
+# A click on a page's name (the sidebar, a page link) just after typing in a text box was lost (round 30, ux38): leaving
+# the box commits its text, and Streamlit 1.67's frontend sends that commit 10–30 ms after the box loses focus (more on
+# a busy machine), tagged with the page it was typed on; a click quicker than that (a touchpad's tap, a fast click: 0 of
+# 6 landed in Chromium on Tin bài's search, then «Cảnh báo») sent the page change first, and the server, folding the two
+# requests into one, kept the later one's page. The page stayed, the search applied. So such a click waits (at most
+# 600 ms) until the commit has gone out, then is made again: the page change is the later request and wins, and the
+# typed text is kept as it would be by any other click. Only after a text box left with a change; nothing is read or
+# sent but Streamlit's own messages, which it only counts.
+NAV_AFTER_COMMIT = (
+    "<script>(()=>{let sent=0,left=-1e9,seen=0,dirty=null,again=false;const send=WebSocket.prototype.send;"
+    "WebSocket.prototype.send=function(){sent++;return send.apply(this,arguments)};"
+    "const typed=e=>e&&(e.tagName==='TEXTAREA'||(e.tagName==='INPUT'&&/^(text|search|email|url|tel|password|number)$/"
+    ".test(e.type)));"
+    "document.addEventListener('input',e=>{if(typed(e.target))dirty=e.target},true);"
+    "document.addEventListener('keydown',e=>{if(e.key==='Enter'&&e.target===dirty&&e.target.tagName==='INPUT')"
+    "dirty=null},true);"
+    "document.addEventListener('focusout',e=>{if(e.target===dirty){dirty=null;left=performance.now();seen=sent}},true);"
+    "document.addEventListener('click',e=>{const a=!again&&e.target.closest&&"
+    "e.target.closest('[data-testid=\"stSidebarNav\"] a,[data-testid=\"stPageLink\"] a');"
+    "if(!a||performance.now()-left>600||sent>seen)return;e.preventDefault();e.stopImmediatePropagation();"
+    "const t0=performance.now();const go=()=>{if(sent>seen||performance.now()-t0>600){left=-1e9;again=true;"
+    "try{a.click()}finally{again=false}}else setTimeout(go,20)};setTimeout(go,20)},true)})();</script>")
 
 
 class PageHtml:

@@ -72,6 +72,8 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
   [data-testid="stElementContainer"]:has([data-testid="stDataFrame"] > [data-testid="stElementToolbar"]) {
     margin-top: 2.75rem; }
 }
+/* the script that brings a refusal into sight (`ui.flash`) is no element of the page: no gap under the message */
+[data-testid="stElementContainer"]:has(.ln-into-view) { display: none !important; }
 </style>
 """
 
@@ -148,7 +150,23 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 
 
 FLASH_SECONDS = 20.0
-REFUSAL_TOAST = "long"  # a refusal's toast: 10 s (Streamlit's «short», 4 s, is too short to read it; ux36)
+# Brings the message drawn just before it into sight (`flash`): its element is the one before the script's own, and
+# the page scrolls no more than needed to show it whole (`block: "nearest"`: nothing moves when it is already in sight).
+# Once the run has ended and the message has stood still in the page between two polls (100 ms apart), and again if
+# what is drawn above it moves it within 3 s: a table drawn by the same run above it (Thông báo's send log, its first
+# row after «Gửi thử») grows once its grid is laid out, after the run, and pushed the message back under the edge
+# when it was scrolled at once (Chromium, 390×844: 736–904 px). Its place is read in the page, not on the screen, so
+# staff scrolling away is not undone. A script of ours, as the cookie's (gate._write_cookie): no outside text in it.
+# Its element is hidden (BASE_CSS).
+INTO_VIEW = ('<span class="ln-into-view"></span><script>(()=>{const box=document.currentScript'
+             '?.closest(\'[data-testid="stElementContainer"]\');const msg=box?.previousElementSibling;if(!msg)return;'
+             'let last=null,done=null,n=0;const t=setInterval(()=>{'
+             'const s=document.querySelector(\'[data-testid="stApp"]\')?.getAttribute("data-test-script-state");'
+             'const main=document.querySelector(\'[data-testid="stMain"]\');const r=msg.getBoundingClientRect();'
+             'const at=Math.round(r.top+(main?main.scrollTop:0)+window.scrollY)+","+Math.round(r.height);'
+             'const still=at===last&&s!=="running"&&s!=="rerunRequested";last=at;n++;'
+             'if((still||n===30)&&at!==done&&msg.isConnected){done=at;msg.scrollIntoView({block:"nearest"})}'
+             'if(n>=30||!msg.isConnected)clearInterval(t)},100)})()</script>')
 
 
 def flash(where: str = "") -> bool:
@@ -171,15 +189,15 @@ def flash(where: str = "") -> bool:
     # no_links: the texts hold what staff typed (a watchlist's name, a survey's title, a time «07:30») and exceptions'
     # words; «![x](https://…)» typed there was drawn as an image the browser fetched from outside (round 28)
     (st.success if kind == "ok" else st.error)(no_links(text))
-    if kind != "ok" and st.session_state.get("_flash_toasted") != at:
-        # a refusal is also said once in a toast, in the corner of the screen wherever staff have scrolled: under its
-        # form it stood at the screen's bottom edge or below it (Phản ánh's reply past 5.000 characters at 1366×768,
-        # «Gửi thử» on a phone), and staff saw the button do nothing (round 29, ux35)
-        st.session_state["_flash_toasted"] = at
-        # «long», 10 s: Streamlit's default, 4 s, was gone before staff had read the part it shows (Chromium, round 29's
-        # walk, ux36: «Gửi thử» to a mistyped address, about 110 characters shown before «xem thêm», the toast gone
-        # at 5 s; too short to read, or to reach «xem thêm»). The message under the form stays as before.
-        st.toast(no_links(text), icon=":material/error:", duration=REFUSAL_TOAST)
+    if kind != "ok" and st.session_state.get("_flash_shown") != at:
+        # a refusal drawn under its form stood at the screen's bottom edge or below it (Phản ánh's reply past 5.000
+        # characters at 1366×768, «Gửi thử» on a phone: 879–1.047 px of an 844 px screen), and staff saw the button do
+        # nothing (round 29, ux35). The page now scrolls it into sight, once (a later run within its seconds leaves the
+        # page where staff put it). Round 29 said it again in a toast, 10 s in the corner (ux35, ux36): on a phone it
+        # covered 130 px of the page's top, controls included, and a screen reader met an unnamed dialog in a region
+        # named in English («Notifications»); the message here is an `alert`, its Vietnamese text read (ux38).
+        st.session_state["_flash_shown"] = at
+        st.html(INTO_VIEW, unsafe_allow_javascript=True)
     return True
 
 

@@ -217,7 +217,13 @@ def test_the_preview_fits_a_phone_and_the_paper_keeps_its_margins():
     css = _css(14, None)
     narrow = re.search(r"@media screen and \(max-width: 600px\) \{(.*?)\} \}", css, re.S)
     assert narrow and ".sheet { padding: 4mm 3mm; }" in narrow.group(1)
+    assert "table.hdr { table-layout: fixed;" in narrow.group(1)  # the motto's rule (7,4 cm) held a 358 px frame wider
     assert "@page { size: A4; margin: 20mm 15mm 20mm 30mm;" in css
+    # after the rules it overrides (same weight: the later wins): placed before them, its 11pt letterhead lost to
+    # `.hp.b`'s 15pt and ran past a 390 px phone in Chromium (round 30, ux38)
+    for rule in (".hp { font-size", ".hp.b { font-size", "table.hdr td.l .hp.b { font-size", "p { margin",
+                 "h1, h2, h3 { font-size"):
+        assert css.index(rule) < narrow.start(), rule
 
 
 HOSTILE_STARTS = ["=1+1", "+HYPERLINK(\"http://evil.example\")", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)",
