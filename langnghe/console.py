@@ -24,6 +24,17 @@ TECHNICAL_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # `-v` and
 LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
 
 
+class TechnicalFormatter(logging.Formatter):
+    """`-v`'s console lines and serve's log file: «2026-12-08 08:30:05,123 WARNING langnghe.jobs: …», in Vietnam
+    time as the console and the dashboard. Until round 30 in the machine's zone: on a server kept in UTC the log file
+    said 01:30 of a fault the console had shown at 08:30 (and a test run under another TZ wrote other times)."""
+
+    converter = staticmethod(vn_time_struct)
+
+    def __init__(self) -> None:
+        super().__init__(TECHNICAL_FORMAT)
+
+
 class ConsoleFormatter(logging.Formatter):
     """«HH:MM [CHÚ Ý: |LỖI: ]message», Vietnam time; an exception's traceback follows on its own lines."""
 
@@ -38,9 +49,9 @@ class ConsoleFormatter(logging.Formatter):
 def configure(verbose: bool) -> None:
     """The root logger's console handler (stderr) and its format, chosen once from `-v`: technical lines (date,
     level, module) for whoever reads a fault, the short Vietnamese ones otherwise."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=TECHNICAL_FORMAT, stream=sys.stderr)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(TechnicalFormatter() if verbose else ConsoleFormatter())
     if verbose:
         return
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(ConsoleFormatter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per HTTP request drowns the summary lines

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from langnghe.console import TECHNICAL_FORMAT
+from langnghe.console import TechnicalFormatter
 from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database, remove_stale_copies
@@ -71,7 +71,7 @@ def route_logs(cfg: Config) -> Path:
             h.addFilter(_console_filter)
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
-        fh.setFormatter(logging.Formatter(TECHNICAL_FORMAT))
+        fh.setFormatter(TechnicalFormatter())
         redact_logs(fh)  # a token read from secrets (the Telegram bot's, in its URL) never reaches the file
         root.addHandler(fh)
     if root.level > logging.INFO or root.level == logging.NOTSET:

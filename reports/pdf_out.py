@@ -82,7 +82,12 @@ def start_pdf(html_path: Path, pdf_path: Path, *, engine: str, chromium: str | N
         tmp = tempfile.mkdtemp(prefix="langnghe-pdf-")
         cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}", f"--print-to-pdf={part_path(pdf_path).resolve()}",
                Path(html_path).resolve().as_uri()]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError as exc:  # a chromium_path that cannot be run: not executable, a folder, on a noexec mount
+            shutil.rmtree(tmp, ignore_errors=True)
+            return PdfJob(pdf_path, error=f"Không chạy được Chromium để in PDF ({chromium}; xem [reports] "
+                                          f"chromium_path): {exc.strerror or exc}")
         return PdfJob(pdf_path, proc, tmp, timeout)
     if engine == "chromium":
         return PdfJob(pdf_path, error="Không tìm thấy Chromium để in PDF (xem [reports] chromium_path).")

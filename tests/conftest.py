@@ -13,6 +13,7 @@ ignored until `_group_suffixes`: pytest-xdist #1386)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import socket
@@ -23,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -458,6 +459,27 @@ def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset:
             handler.filters[:] = filters
         secrets._dir, folding._fold_cached = kept["dir"], kept["fold"]
     return subprocess.CompletedProcess(["langnghe", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def runnable_script(folder: Path, name: str, text: str) -> Iterator[str]:
+    """A path that runs `text` (a script with its #! line) as a program: `folder/name`, made executable, where
+    `folder`'s file system lets programs run; else (a temp folder on a noexec mount, as Docker mounts /dev/shm, where
+    `make test` puts pytest's temp folders) an in-memory file run through /proc. Open for the block only."""
+    import os
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o700)
+    if not os.statvfs(folder).f_flag & os.ST_NOEXEC:
+        yield str(path)
+        return
+    fd = os.memfd_create(name)
+    try:
+        os.write(fd, text.encode("utf-8"))
+        yield f"/proc/{os.getpid()}/fd/{fd}"  # the child runs it through this process's descriptor
+    finally:
+        os.close(fd)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import logging
 import re
 
 from langnghe import service
+from langnghe.console import TechnicalFormatter
 from tests.conftest import make_config
 
 
@@ -122,9 +123,30 @@ def test_verbose_serve_keeps_the_technical_console_lines(tmp_path, monkeypatch):
     """Round 22: `langnghe -v serve` lost the date, level and module -v asks for: route_logs set the short Vietnamese
     formatter again after the CLI had chosen the technical one. langnghe.console.configure alone decides now."""
     with _cli_serve(tmp_path, monkeypatch, "-v") as (console, handler, _path):
-        assert type(handler.formatter) is logging.Formatter
+        assert type(handler.formatter) is TechnicalFormatter
         logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
         logging.getLogger("langnghe.fulltext").info("full text: {'ok': 14}")  # details still go to the file only
     line = console.getvalue().splitlines()[-1]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING langnghe.jobs: nguồn x không trả lời", line), line
     assert "full text" not in console.getvalue()
+
+
+def test_the_log_file_and_verbose_lines_are_in_vietnam_time_whatever_the_machine_s_zone(tmp_path, monkeypatch):
+    """serve's log file and `-v`'s console wrote the machine's local time (round 30): on a server kept in UTC the
+    file said 17:00 of a fault the console showed at 00:00, and the same run under another TZ wrote other times.
+    Checked under a zone 14 hours from UTC (the machine's zone is set, and put back, for the block)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        with _serve_log(tmp_path) as path:
+            [handler] = [h for h in logging.getLogger().handlers if getattr(h, "baseFilename", None) == str(path)]
+            rec = logging.LogRecord("langnghe.jobs", logging.WARNING, __file__, 1, "ổ đĩa gần đầy", (), None)
+            rec.created, rec.msecs = 17 * 3600.0, 0.0  # 17:00 UTC on 1/1/1970 is midnight in Vietnam
+            assert handler.format(rec) == "1970-01-02 00:00:00,000 WARNING langnghe.jobs: ổ đĩa gần đầy"
+        with _cli_serve(tmp_path, monkeypatch, "-v") as (_console, console_handler, _path):
+            assert console_handler.format(rec) == "1970-01-02 00:00:00,000 WARNING langnghe.jobs: ổ đĩa gần đầy"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

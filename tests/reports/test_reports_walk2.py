@@ -88,27 +88,56 @@ def test_a_docx_that_fails_while_saving_leaves_no_partial_file(tmp_path, monkeyp
 
 def test_a_pdf_the_browser_fails_to_finish_leaves_no_partial_file(tmp_path):
     """Chromium printed straight to the real name: a browser that failed or was killed at its timeout left a truncated
-    PDF there. A stand-in browser writes half a file and fails; then one that hangs past the timeout."""
+    PDF there. A stand-in browser writes half a file and fails; then one that hangs past the timeout. The stand-in
+    runs even where the temp folder is mounted noexec (`runnable_script`; CI's /dev/shm may be), and it leaves a
+    mark that it ran: on a noexec mount the test passed on a PermissionError before round 30, without any browser."""
     import os
-    import stat
+
+    import pytest
+
+    from reports.pdf_out import PdfError, start_pdf
+    from tests.conftest import runnable_script
+
+    html = tmp_path / "r.html"
+    html.write_text("<p>Báo cáo</p>", encoding="utf-8")
+    for n, body in enumerate(("exit 3", "exec sleep 30")):
+        ran = tmp_path / f"ran-{n}"
+        script = ("#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.4 half' > "
+                  f"\"${{a#--print-to-pdf=}}\";; esac; done\n: > '{ran}'\n{body}\n")
+        out = tmp_path / "out"
+        out.mkdir(exist_ok=True)
+        with runnable_script(tmp_path, f"chromium-{n}", script) as fake:
+            job = start_pdf(html, out / "r.pdf", engine="chromium", chromium=fake, timeout=1.0)
+            with pytest.raises(PdfError):
+                job.wait()
+        assert ran.exists(), body  # the stand-in ran (a browser that cannot start is the next test's case)
+        assert os.listdir(out) == [], body
+
+
+def test_a_chromium_path_that_cannot_be_run_is_a_reason_not_a_traceback(tmp_path, monkeypatch):
+    """[reports] chromium_path naming a file that cannot be run (no exec bit, a folder, a noexec mount): Popen's
+    PermissionError ended the whole report with a traceback and left the browser's profile folder behind (round
+    30). Now the PDF is refused with a reason and the other files are still written."""
+    import tempfile
 
     import pytest
 
     from reports.pdf_out import PdfError, start_pdf
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     html = tmp_path / "r.html"
     html.write_text("<p>Báo cáo</p>", encoding="utf-8")
-    for body in ("exit 3", "exec sleep 30"):
-        fake = tmp_path / "chromium"
-        fake.write_text("#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.4 half' > "
-                        "\"${a#--print-to-pdf=}\";; esac; done\n" + body + "\n", encoding="utf-8")
-        fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-        out = tmp_path / "out"
-        out.mkdir(exist_ok=True)
-        job = start_pdf(html, out / "r.pdf", engine="chromium", chromium=str(fake), timeout=1.0)
-        with pytest.raises(PdfError):
+    plain = tmp_path / "chromium"
+    plain.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    plain.chmod(0o644)
+    for path in (plain, tmp_path):
+        job = start_pdf(html, tmp_path / "r.pdf", engine="chromium", chromium=str(path), timeout=1.0)
+        with pytest.raises(PdfError, match="Không chạy được Chromium") as ei:
             job.wait()
-        assert os.listdir(out) == [], body
+        assert str(path) in str(ei.value) and "chromium_path" in str(ei.value)
+    assert list((tmp_path / "tmp").iterdir()) == []  # no langnghe-pdf-… profile folder left
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_the_rapid_report_heading_has_the_subject_under_the_type_and_no_alert_id(seeded, tmp_path):

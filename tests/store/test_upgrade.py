@@ -168,6 +168,23 @@ def test_an_upgrade_copies_the_database_first_and_says_where(tmp_path, monkeypat
     assert len(list(tmp_path.glob("langnghe.truoc-nang-cap-*"))) == 1
 
 
+def test_the_copies_beside_a_database_are_named_in_vietnam_time_whatever_the_machine_s_zone(tmp_path, monkeypatch):
+    """The copy before an upgrade and the one a restore sets aside were named in the machine's local time (round 30):
+    on a server kept in UTC a copy taken at 01:30 Vietnam time was «…-183005» of the day before, where `langnghe
+    backup` names its files in Vietnam time, and in a zone with daylight saving time the names, sorted to keep
+    the newest copies, went back an hour. Both now follow the one clock, `store.db.utcnow`."""
+    from datetime import datetime
+
+    path = _old_database(tmp_path, monkeypatch)
+    monkeypatch.setattr(db_mod, "utcnow", lambda: datetime(2026, 12, 7, 18, 30, 5))  # 01:30:05 on 8/12 in Vietnam
+    with Database(path):
+        pass
+    [copy] = tmp_path.glob("langnghe.truoc-nang-cap-*")
+    assert copy.name == "langnghe.truoc-nang-cap-20261208-013005.duckdb"
+    aside = db_mod._set_aside(path)
+    assert aside is not None and aside.name == "langnghe.truoc-khoi-phuc-20261208-013005.duckdb"
+
+
 def test_a_new_database_takes_no_copy(tmp_path):
     with Database(tmp_path / "langnghe.duckdb"):
         pass
