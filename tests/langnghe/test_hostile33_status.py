@@ -1,0 +1,40 @@
+"""Round 30's hostile sweep (`hostile33`) on `langnghe status`'s stale snapshots (fix30): a snapshot named in bytes
+that are not UTF-8 was printed as it was listed, a UnicodeEncodeError traceback under a UTF-8 locale (stdout strict)
+and invalid UTF-8 in its JSON; 100,000 stale snapshots were one line of 3.6 MB. docs/SECURITY.md «Round 30 sweep»."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from orchestration.status import STALE_NAMED, stale_snapshots, stale_snapshots_text
+from store.db import Database
+from tests.conftest import cli_in_process, make_config
+
+
+def test_a_snapshot_named_in_bytes_that_are_not_utf8_is_said_printably(tmp_path):
+    cfg = make_config(tmp_path)
+    folder = os.path.dirname(cfg.storage.db_path)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(os.fsencode(folder), b"\xff\xfe.snapshot.duckdb"), "wb") as fh:
+        fh.write(b"x")
+    (stale,) = stale_snapshots(cfg)
+    assert stale == os.path.join(folder, "\\xff\\xfe.snapshot.duckdb")
+    stale_snapshots_text([stale]).encode("utf-8")  # was a UnicodeEncodeError: surrogates not allowed
+
+
+def test_status_s_json_names_it_in_utf8(tmp_path):
+    db = tmp_path / "langnghe.duckdb"
+    Database(db).close()
+    with open(os.path.join(os.fsencode(tmp_path), b"c\xe1.snapshot.duckdb"), "wb") as fh:
+        fh.write(b"x")
+    res = cli_in_process(["status", "--json"], {"LANGNGHE_DB": str(db)}, unset=("LANGNGHE_CONFIG",))
+    res.stdout.encode("utf-8")  # what a UTF-8 stdout writes, strict (a surrogate was written as the byte 0xE1)
+    assert json.loads(res.stdout)["stale_snapshots"] == [str(tmp_path / "c\\xe1.snapshot.duckdb")], res.stderr
+
+
+def test_many_stale_snapshots_are_counted_past_the_first_ones():
+    paths = [f"/srv/f{i}.snapshot.duckdb" for i in range(1_234)]
+    text = stale_snapshots_text(paths)
+    assert f"/srv/f{STALE_NAMED - 1}.snapshot.duckdb và 1.224 bản chụp khác cùng thư mục." in text
+    assert f"/srv/f{STALE_NAMED}.snapshot" not in text
