@@ -1,6 +1,7 @@
-"""Round 30's hostile sweep (`hostile33`) on `langnghe status`'s stale snapshots (fix30): a snapshot named in bytes
-that are not UTF-8 was printed as it was listed, a UnicodeEncodeError traceback under a UTF-8 locale (stdout strict)
-and invalid UTF-8 in its JSON; 100,000 stale snapshots were one line of 3.6 MB. docs/SECURITY.md «Round 30 sweep»."""
+"""Round 30's hostile sweep (`hostile33`) on the CLI's output. `langnghe status`'s stale snapshots (fix30): one named
+in bytes that are not UTF-8 was printed as listed, a UnicodeEncodeError traceback under a UTF-8 locale (stdout
+strict) and invalid UTF-8 in its JSON; 100,000 of them were one line of 3.6 MB. A path given in such bytes
+(`report weekly --out`) ended the same way after the files were written. docs/SECURITY.md «Round 30 sweep»."""
 
 from __future__ import annotations
 
@@ -38,3 +39,20 @@ def test_many_stale_snapshots_are_counted_past_the_first_ones():
     text = stale_snapshots_text(paths)
     assert f"/srv/f{STALE_NAMED - 1}.snapshot.duckdb và 1.224 bản chụp khác cùng thư mục." in text
     assert f"/srv/f{STALE_NAMED}.snapshot" not in text
+
+
+def test_a_path_in_bytes_that_are_not_utf8_is_printed_as_given_under_a_strict_utf8_stdout(tmp_path):
+    """`report weekly --out $'…\\xfe'` wrote its files, then ended on a UnicodeEncodeError printing their paths: under a
+    UTF-8 locale (vi_VN.UTF-8) Python's stdout is strict. Now written back as the bytes given."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "langnghe.duckdb"
+    Database(db).close()
+    out = os.path.join(os.fsencode(tmp_path), b"bao-cao-\xfe")
+    env = {**os.environ, "LANGNGHE_DB": str(db), "PYTHONIOENCODING": "utf-8:strict"}
+    env.pop("LANGNGHE_CONFIG", None)
+    res = subprocess.run([sys.executable, "-m", "langnghe.cli", "report", "weekly", "--out", out, "--format", "xlsx",
+                          "--no-charts"], capture_output=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr.decode("utf-8", "replace")
+    assert b"xlsx\t" + out + b"/" in res.stdout, res.stdout
