@@ -342,7 +342,9 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "alerts.source_check_minutes": (1, None, True),
     "alerts.source_fail_count": (1, None, True),
     "reports.browser_timeout_seconds": (0, None, False),
-    "cases.reply_timeout_seconds": (0, None, False),
+    # a reply's claim left by a crash is taken over after 10 × this (orchestration.cases.claim_stale): 1e9 held the
+    # case for centuries, 1e300 made every reply an OverflowError (round 30's sweep, hostile33)
+    "cases.reply_timeout_seconds": (0, 600, False),
     "notify.max_attempts": (1, None, True),
     # waits between tries (round 30, fix30): a typo of a few zeros (retry_base_seconds = 86400000) held every
     # message of the outbox back for years, max_backoff_hours = 1e9 a failing source, lockout_max_minutes = 1e13
@@ -403,6 +405,14 @@ def source_interval_refusal(minutes: Any) -> str | None:
 _INT_MAX = 10**300
 
 
+# A duration no setting means: past 100 years, `now ± timedelta(…)` leaves Python's datetime (years 1–9999) or
+# timedelta itself: `[auth] session_hours = 1e9` made every login, `[retention] items_days = 1e6` every purge,
+# `[alerts] lookback_hours = 1e300` every detection pass an OverflowError (round 30's sweep, hostile33). The settings
+# named by their unit; those with a bound of their own (_RANGES) keep it.
+_DURATION_UNITS = {"_seconds": 1, "_minutes": 60, "_hours": 3600, "_days": 86400}
+_DURATION_MAX_DAYS = 36_500
+
+
 def _too_big(where: str, name: str, value: Any) -> None:
     """A ConfigError for an integer no setting can take, said by its number of digits (not the 400 digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _INT_MAX:
@@ -422,7 +432,8 @@ def _check_range(where: str, name: str, value: float) -> None:
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
     # 16777216, not 1.67772e+07; 1.0000001 as written, not %g's «1» (review29b)
-    fmt = lambda x: str(int(x)) if float(x).is_integer() else repr(float(x))  # noqa: E731
+    # 1e+300, not its 301 digits (hostile33)
+    fmt = lambda x: str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))  # noqa: E731
     table = re.sub(r"\[[0-9]+\]$", "", where)  # «sources[3]»: a source's own
     # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
     # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)
@@ -444,6 +455,10 @@ def _check_range(where: str, name: str, value: float) -> None:
     if value < low or (value == low and not inclusive):
         said = f"từ {fmt(low)} trở lên" if inclusive else f"lớn hơn {fmt(low)}"
         raise ConfigError(f"[{where}] {name} phải {said}, không phải {said_value}")
+    unit = next((u for u in _DURATION_UNITS if name.endswith(u)), None)
+    if unit is not None and value > _DURATION_MAX_DAYS * 86400 / _DURATION_UNITS[unit]:
+        most = _DURATION_MAX_DAYS * 86400 // _DURATION_UNITS[unit]
+        raise ConfigError(f"[{where}] {name} phải không quá {most} (100 năm), không phải {said_value}")
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:

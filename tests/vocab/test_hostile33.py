@@ -53,3 +53,27 @@ def test_twenty_digits_are_still_refused_by_their_range(tmp_path):
 ], ids=["1e-9", "0.9999", "1440.0001", "2000", "0.5", "10**400"])
 def test_a_refused_interval_is_said_as_it_is(value, said):
     assert C.source_interval_refusal(value).startswith(said)
+
+
+@pytest.mark.parametrize("toml,said", [
+    # a crashed reply's claim is taken over after 10 × this: 1e9 held the case for centuries, 1e300 made every
+    # reply an OverflowError in orchestration.cases.claim_stale
+    ("[cases]\nreply_timeout_seconds = 1e9\n", "[cases] reply_timeout_seconds phải lớn hơn 0 và không quá 600, "
+                                               "không phải 1000000000"),
+    ("[cases]\nreply_timeout_seconds = 1e300\n", "không quá 600, không phải 1e+300"),
+    # past 100 years `now ± timedelta(…)` leaves the calendar: every login, purge or detection pass an OverflowError
+    ("[auth]\nsession_hours = 1e9\n", "[auth] session_hours phải không quá 876000 (100 năm), không phải 1000000000"),
+    ("[retention]\nitems_days = 1000000\n", "[retention] items_days phải không quá 36500 (100 năm)"),
+    ("[alerts]\nlookback_hours = 1e300\n", "[alerts] lookback_hours phải không quá 876000 (100 năm), không phải 1e+300"),
+    ("[http]\nread_timeout_seconds = 1e12\n", "[http] read_timeout_seconds phải không quá 3153600000 (100 năm)"),
+], ids=["reply-1e9", "reply-1e300", "session", "items-days", "lookback-part", "read-timeout"])
+def test_a_duration_past_100_years_is_refused(tmp_path, toml, said):
+    with pytest.raises(C.ConfigError) as got:
+        _load(tmp_path, toml)
+    assert said in str(got.value), got.value
+
+
+def test_durations_up_to_100_years_load(tmp_path):
+    cfg = _load(tmp_path, "[auth]\nsession_hours = 876000\n[retention]\nitems_days = 36500\n[cases]\n"
+                          "reply_timeout_seconds = 600\n")
+    assert C.section(cfg, "auth")["session_hours"] == 876000 and cfg.retention.items_days == 36500
