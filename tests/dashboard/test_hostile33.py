@@ -65,3 +65,23 @@ def test_a_long_run_of_closing_parentheses_is_drawn_inert():
     text = "https://evil.example/" + ")" * 20_000
     out = md(text)
     assert out.startswith("`https://evil.example/`\\)") and out.count("`") == 2
+
+
+def test_bao_cao_with_the_archive_under_a_file_says_why_in_vietnamese(tmp_path):
+    """Báo cáo's «Tạo báo cáo» with [reports] archive_dir under a file: `claim_dir` left the folder to the files'
+    writing, whose mkdir raised «[Errno 20] Not a directory» out of archive_weekly, the page's traceback (the page says
+    ValueErrors); now `reports.generate.ArchiveFolderError`, said under the button."""
+    from tests.dashboard.conftest import Env, no_exception
+
+    (tmp_path / "tep").write_text("x")
+    env = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "tep" / "archive")})
+    try:
+        env.add_users()
+        at = env.page("reports", "analyst").run()
+        at.button(key="rep_go").click().run(timeout=120)
+        no_exception(at)
+        errors = [e.value for e in at.error]
+        assert any(e.startswith("Không tạo được thư mục lưu báo cáo «") and "một phần của đường dẫn là tệp" in e
+                   for e in errors), errors
+    finally:
+        env.close()
