@@ -158,12 +158,14 @@ def stale_snapshots(cfg: Config) -> list[str]:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return []
-    mine = os.path.abspath(cfg.storage.snapshot_path)
+    # the configured snapshot, and the database itself: one named as a snapshot («x.snapshot.duckdb», a snapshot
+    # served from after a loss) was said to be deletable, its «x.duckdb» being gone (round 30's sweep, hostile33)
+    mine = {os.path.abspath(cfg.storage.snapshot_path), os.path.abspath(cfg.storage.db_path)}
     out = []
     for name in names:
         path = os.path.join(folder, name)
         owner = snapshot_owner(path)
-        if owner is None or os.path.abspath(path) == mine or os.path.lexists(owner) or not os.path.isfile(path):
+        if owner is None or os.path.abspath(path) in mine or os.path.lexists(owner) or not os.path.isfile(path):
             continue
         # a name that is not UTF-8 (bytes the listing carries as surrogates) with its bytes as «\xff»: printed as it
         # was, it was a UnicodeEncodeError traceback out of `status` under a UTF-8 locale, and invalid UTF-8 in its

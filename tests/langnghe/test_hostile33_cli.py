@@ -56,3 +56,12 @@ def test_a_path_in_bytes_that_are_not_utf8_is_printed_as_given_under_a_strict_ut
                           "--no-charts"], capture_output=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr.decode("utf-8", "replace")
     assert b"xlsx\t" + out + b"/" in res.stdout, res.stdout
+
+
+def test_a_database_named_as_a_snapshot_is_not_said_to_be_a_stale_one(tmp_path):
+    """LANGNGHE_DB at «langnghe.snapshot.duckdb» (served from the snapshot after the database was lost): `status` named
+    the database itself a stale snapshot, «nếu không cần, hãy xóa», its «langnghe.duckdb» being gone."""
+    db = tmp_path / "langnghe.snapshot.duckdb"
+    Database(db).close()
+    res = cli_in_process(["status", "--json"], {"LANGNGHE_DB": str(db)}, unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0 and "stale_snapshots" not in json.loads(res.stdout), (res.stdout, res.stderr)
