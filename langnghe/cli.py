@@ -10,6 +10,7 @@ Every process imports every command module to build the parser, so a command mod
 from __future__ import annotations
 
 import argparse
+import io
 import importlib
 import logging
 import os
@@ -196,6 +197,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _bytes_as_given()
     parser = build_parser()
     args = parse(parser, argv)
     console.configure(args.verbose)  # the one place the console's format follows -v
@@ -231,6 +233,16 @@ def main(argv: list[str] | None = None) -> int:
         if not _stdout_closed():
             raise
         return 141  # as a shell tool killed by SIGPIPE; `search … | head -1` ended on a traceback (round 28)
+
+
+def _bytes_as_given() -> None:
+    """stdout writes a name in bytes that are not UTF-8 (a path given on the command line or found on disk, which
+    Python carries as surrogates) back as those bytes, as Python does under the C locale. Under a UTF-8 locale
+    (vi_VN.UTF-8) its stdout is strict: `report weekly --out $'bao-cao-\\xff'` wrote its files, then ended on a
+    UnicodeEncodeError traceback printing their paths (round 30's sweep, hostile33)."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.errors == "strict" and out.encoding.lower().replace("-", "") == "utf8":
+        out.reconfigure(errors="surrogateescape")
 
 
 def _stdout_closed() -> bool:

@@ -158,21 +158,32 @@ def stale_snapshots(cfg: Config) -> list[str]:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return []
-    mine = os.path.abspath(cfg.storage.snapshot_path)
+    # the configured snapshot, and the database itself: one named as a snapshot («x.snapshot.duckdb», a snapshot
+    # served from after a loss) was said to be deletable, its «x.duckdb» being gone (round 30's sweep, hostile33)
+    mine = {os.path.abspath(cfg.storage.snapshot_path), os.path.abspath(cfg.storage.db_path)}
     out = []
     for name in names:
         path = os.path.join(folder, name)
         owner = snapshot_owner(path)
-        if owner is None or os.path.abspath(path) == mine or os.path.lexists(owner) or not os.path.isfile(path):
+        if owner is None or os.path.abspath(path) in mine or os.path.lexists(owner) or not os.path.isfile(path):
             continue
-        out.append(path)
+        # a name that is not UTF-8 (bytes the listing carries as surrogates) with its bytes as «\xff»: printed as it
+        # was, it was a UnicodeEncodeError traceback out of `status` under a UTF-8 locale, and invalid UTF-8 in its
+        # JSON (round 30's sweep, hostile33)
+        out.append(os.fsencode(path).decode("utf-8", "backslashreplace"))
     return out
+
+
+STALE_NAMED = 10  # snapshots named by `status`'s line; the others counted (100,000 of them were a 3.6 MB line)
 
 
 def stale_snapshots_text(paths: list[str]) -> str:
     """What `langnghe status` says of `stale_snapshots` (said only when there is one)."""
+    named = ", ".join(paths[:STALE_NAMED])
+    if len(paths) > STALE_NAMED:
+        named += f" và {number(len(paths) - STALE_NAMED)} bản chụp khác cùng thư mục"
     return (f"Bản chụp cũ không còn cơ sở dữ liệu đi kèm (có thể còn lại sau khi đổi tên hoặc xóa cơ sở dữ liệu): "
-            f"{', '.join(paths)}. Bản chụp vẫn giữ toàn bộ tin tại thời điểm chụp và không được dọn theo thời hạn lưu "
+            f"{named}. Bản chụp vẫn giữ toàn bộ tin tại thời điểm chụp và không được dọn theo thời hạn lưu "
             "trữ: nếu không cần, hãy xóa; nếu cần khôi phục, dùng `langnghe restore`.")
 
 

@@ -258,15 +258,22 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
     return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
 
 
+class ArchiveFolderError(ValueError):
+    """The archive folder of a report could not be made (a file in the way, a read-only or full disk): said in
+    Vietnamese, a ValueError as the other refusals Báo cáo shows (dashboard/views/reports.py)."""
+
+
 def claim_dir(out: Path) -> Path:
     """`out`, or `out-2`, `out-3`… when a report of the same kind, period and area was archived in the same second:
     the folder is stamped to the second, and the second report wrote over the first's files (the same names), which
     its own failed archive row then deleted (`_discard`; round 28's note). Made with `mkdir(exist_ok=False)`, so two
-    processes cannot take the same one. Any other OS error leaves `out` as it is: writing the files says why."""
+    processes cannot take the same one. Any other OS error is an ArchiveFolderError saying why: it was left to the
+    files' writing, whose first step (`write_files`' mkdir) raised the OS's English, «[Errno 20] Not a directory», a
+    traceback on Báo cáo ([reports] archive_dir under a file, a read-only disk; round 30's sweep, hostile33)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return out
+    except OSError as exc:
+        raise _folder_error(out.parent, exc) from None
     for n in range(1, 1000):
         path = out if n == 1 else out.with_name(f"{out.name}-{n}")
         try:
@@ -274,9 +281,18 @@ def claim_dir(out: Path) -> Path:
             return path
         except FileExistsError:
             continue
-        except OSError:
-            return out
-    return out
+        except OSError as exc:
+            raise _folder_error(path, exc) from None
+    # each taken: writing into `out` was writing over another report's files (and deleting them on a failed push)
+    raise ArchiveFolderError(f"Không tạo được thư mục lưu báo cáo «{out}»: đã có 999 thư mục cùng tên trong cùng một "
+                             "giây; hãy tạo lại sau ít giây.")
+
+
+def _folder_error(path: Path, exc: OSError) -> ArchiveFolderError:
+    reason = os_error_reason(exc) or f"lỗi của hệ điều hành (chi tiết: {exc.strerror or type(exc).__name__})"
+    if isinstance(exc, FileExistsError):  # a file where a folder of the path goes
+        reason = "một phần của đường dẫn là tệp, không phải thư mục; hãy kiểm tra đường dẫn"
+    return ArchiveFolderError(f"Không tạo được thư mục lưu báo cáo «{path}»: {reason} ([reports] archive_dir).")
 
 
 @contextlib.contextmanager

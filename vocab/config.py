@@ -342,7 +342,9 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "alerts.source_check_minutes": (1, None, True),
     "alerts.source_fail_count": (1, None, True),
     "reports.browser_timeout_seconds": (0, None, False),
-    "cases.reply_timeout_seconds": (0, None, False),
+    # a reply's claim left by a crash is taken over after 10 × this (orchestration.cases.claim_stale): 1e9 held the
+    # case for centuries, 1e300 made every reply an OverflowError (round 30's sweep, hostile33)
+    "cases.reply_timeout_seconds": (0, 600, False),
     "notify.max_attempts": (1, None, True),
     # waits between tries (round 30, fix30): a typo of a few zeros (retry_base_seconds = 86400000) held every
     # message of the outbox back for years, max_backoff_hours = 1e9 a failing source, lockout_max_minutes = 1e13
@@ -383,24 +385,55 @@ def source_interval_refusal(minutes: Any) -> str | None:
     can: 0, or finite from 1 to SOURCE_INTERVAL_MAX_MINUTES."""
     try:
         value = float(minutes)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int of 400 digits
         value = math.nan
     if value == 0 or 1 <= value <= SOURCE_INTERVAL_MAX_MINUTES:
         return None
     from vocab.numbers import fmt_num
 
-    said = fmt_num(value, 3) if math.isfinite(value) and abs(value) < 1e15 else repr(minutes)
+    said = fmt_num(value, 3) if math.isfinite(value) and abs(value) < 1e15 else repr(minutes)[:40]
+    if math.isfinite(value) and round(value, 3) != value:  # three decimals would hide why: 1e-9 was «Chu kỳ thu thập
+        # 0 phút không dùng được: phải là 0…», 1440.0001 «1.440 phút … đến 1.440» (round 30's sweep, hostile33)
+        said = repr(value).replace(".", ",")
     return (f"Chu kỳ thu thập {said} phút không dùng được: phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến "
             f"{fmt_num(SOURCE_INTERVAL_MAX_MINUTES)} phút")
+
+
+# An integer past this is no setting (a float's largest is about 1.8e308): TOML reads `x = 1000…0` of 400 digits as
+# a Python int, and float() or math.isfinite() of it was an OverflowError traceback out of every command (round 30's
+# sweep, hostile33)
+_INT_MAX = 10**300
+
+
+# A duration no setting means: past 100 years, `now ± timedelta(…)` leaves Python's datetime (years 1–9999) or
+# timedelta itself: `[auth] session_hours = 1e9` made every login, `[retention] items_days = 1e6` every purge,
+# `[alerts] lookback_hours = 1e300` every detection pass an OverflowError (round 30's sweep, hostile33). The settings
+# named by their unit; those with a bound of their own (_RANGES) keep it.
+_DURATION_UNITS = {"_seconds": 1, "_minutes": 60, "_hours": 3600, "_days": 86400}
+_DURATION_MAX_DAYS = 36_500
+
+
+def _too_big(where: str, name: str, value: Any) -> None:
+    """A ConfigError for an integer no setting can take, said by its number of digits (not the 400 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _INT_MAX:
+        try:
+            from vocab.numbers import number
+
+            digits = number(len(str(abs(value))))
+        except ValueError:  # past Python's 4,300 digits (not from a TOML file, which stops there)
+            digits = "hơn 4.300"
+        raise ConfigError(f"[{where}] {name} là một số nguyên {digits} chữ số: quá lớn cho mọi thiết lập")
 
 
 def _check_range(where: str, name: str, value: float) -> None:
     """A ConfigError in Vietnamese when a number is not finite or leaves its range (_RANGES, _OFF_OR_AT_LEAST; else
     at least 0)."""
+    _too_big(where, name, value)
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
     # 16777216, not 1.67772e+07; 1.0000001 as written, not %g's «1» (review29b)
-    fmt = lambda x: str(int(x)) if float(x).is_integer() else repr(float(x))  # noqa: E731
+    # 1e+300, not its 301 digits (hostile33)
+    fmt = lambda x: str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))  # noqa: E731
     table = re.sub(r"\[[0-9]+\]$", "", where)  # «sources[3]»: a source's own
     # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
     # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)
@@ -422,6 +455,10 @@ def _check_range(where: str, name: str, value: float) -> None:
     if value < low or (value == low and not inclusive):
         said = f"từ {fmt(low)} trở lên" if inclusive else f"lớn hơn {fmt(low)}"
         raise ConfigError(f"[{where}] {name} phải {said}, không phải {said_value}")
+    unit = next((u for u in _DURATION_UNITS if name.endswith(u)), None)
+    if unit is not None and value > _DURATION_MAX_DAYS * 86400 / _DURATION_UNITS[unit]:
+        most = _DURATION_MAX_DAYS * 86400 // _DURATION_UNITS[unit]
+        raise ConfigError(f"[{where}] {name} phải không quá {most} (100 năm), không phải {said_value}")
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -445,6 +482,7 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
         if ok is not None:
             if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
                 raise ConfigError(f"[{where}] {f.name} phải là {_TYPE_WORDS[typ]}, không phải {value!r}")
+            _too_big(where, f.name, value)
             value = typ(value)
             if typ in (int, float):
                 _check_range(where, f.name, value)
@@ -656,7 +694,14 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                               "Nếu đây là tệp cấu hình đã lưu ở bảng mã khác (UTF-16/Unicode hoặc ANSI), hãy mở bằng "
                               "trình soạn thảo, chọn Lưu thành… với bảng mã UTF-8, rồi chạy lại; nếu không, kiểm tra "
                               "đường dẫn đã ghi ở --config hoặc biến môi trường LANGNGHE_CONFIG") from None
-        return tomllib.loads(text)
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            raise
+        except ValueError:  # tomllib's int() of an integer past Python's 4,300 digits («Exceeds the limit»): a
+            # traceback out of every command (round 30's sweep, hostile33)
+            raise ConfigError(f"{path}: có một số nguyên dài hơn 4.300 chữ số, không phải một tệp cấu hình: kiểm tra "
+                              "đường dẫn đã ghi ở --config hoặc biến môi trường LANGNGHE_CONFIG") from None
     except RecursionError:  # tomllib reads nested arrays and inline tables by recursion: `x = [[[…` of 200 KB was a
         # RecursionError traceback out of every command (round 29)
         raise ConfigError(f"{path}: mảng hoặc bảng lồng nhau quá sâu, không phải một tệp cấu hình: kiểm tra đường dẫn "

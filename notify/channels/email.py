@@ -146,13 +146,17 @@ class Email:
                     smtp.starttls(context=ssl.create_default_context())
                 if user and password:
                     smtp.login(user, password)
-                refused = smtp.send_message(msg)
+                # each address once: smtplib's RCPT per header entry sent «a, a» twice to a server that keeps both
+                # (aiosmtpd), and «b, b» both deferred was no SMTPRecipientsRefused (2 RCPT, 1 refusal) but DATA with
+                # no recipient, «máy chủ thư trả lỗi 503», for a 451 (round 30's sweep, hostile33)
+                rcpt = list(dict.fromkeys(a for _, a in getaddresses([address])))
+                refused = smtp.send_message(msg, to_addrs=rcpt)
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
                 f"gửi thư không được: {mail_failure(exc, host, port, address)}") from None
         if refused:  # the others took it (smtplib raises when all are refused): sent once, the refused ones said;
             # those refused with a 4xx (temporary, RFC 5321) are tried again alone by the delivery pass (fix30)
-            took = len(getaddresses([address])) - len(refused)
+            took = len(rcpt) - len(refused)
             raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
                 a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
                 for a, (code, text) in refused.items()},

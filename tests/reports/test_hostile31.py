@@ -134,13 +134,15 @@ def test_two_reports_archived_in_the_same_second_keep_their_own_folders(tmp_path
     db.close()
 
 
-def test_claim_dir_leaves_an_unwritable_archive_to_the_file_writers(tmp_path):
-    """A folder that cannot be made is said by the file writers (res.errors, «Không ghi được tệp …»), not raised
-    earlier by the claim."""
+def test_claim_dir_says_why_an_archive_folder_cannot_be_made(tmp_path):
+    """A folder that cannot be made is said by the claim, in Vietnamese (round 30's sweep, hostile33: it was left to
+    the file writers, whose first step, the folder's mkdir, raised «[Errno 20] Not a directory», a traceback on Báo
+    cáo; tests/reports/test_hostile33.py)."""
     blocker = tmp_path / "tep"
     blocker.write_text("x")
     out = blocker / "weekly" / "20261120-090000"
-    assert generate.claim_dir(out) == out
+    with pytest.raises(generate.ArchiveFolderError, match="một phần của đường dẫn là tệp, không phải thư mục"):
+        generate.claim_dir(out)
 
 
 def test_a_report_that_fails_leaves_no_empty_folder_and_no_chart_thread(tmp_path, monkeypatch):
