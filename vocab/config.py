@@ -352,7 +352,9 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     # a lockout's). Why each bound: vocab/langnghe.toml.
     "notify.retry_base_seconds": (0, 3600, True),
     "notify.retry_max_seconds": (0, 86400, True),  # 0: no cap (documented there)
-    "schedule.max_backoff_hours": (1, 168, True),  # 0 tried a failing source again at every tick
+    # 0 tried a failing source again at every tick; above 0, as before fix30 (0,5 loaded, and langnghe.toml
+    # advises lowering it: review30)
+    "schedule.max_backoff_hours": (0, 168, False),
     "auth.lockout_minutes": (0, 10080, True),
     "auth.lockout_max_minutes": (0, 10080, True),
     "notify.timeout_seconds": (0, None, False),
