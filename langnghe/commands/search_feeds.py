@@ -20,9 +20,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from collectors import search_feeds
     from orchestration.search_feeds import gazetteer_groups
+    from vocab.config import source_interval_refusal
 
-    if not args.interval > 0:  # -5 was printed as `interval_minutes = -5.0` for staff to paste (round 28)
-        print("langnghe search-feeds: --interval phải lớn hơn 0 (phút), ví dụ 60", file=sys.stderr)
+    # -5 was printed as `interval_minutes = -5.0` for staff to paste (round 28), 2000 as a line the loader refuses
+    # since fix30 (review30): the sources' own rule, 1 to 1.440 minutes
+    rule = source_interval_refusal(args.interval)
+    if not args.interval > 0 or rule:
+        said = f": {rule}" if args.interval > 0 else " phải lớn hơn 0 (phút), ví dụ 60"
+        print(f"langnghe search-feeds: --interval{said}", file=sys.stderr)
         return 2
     groups, origin = gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
     engines = tuple(args.engine or ("google_news", "bing_news"))

@@ -274,6 +274,8 @@ def test_replay_refuses_a_database_that_exists(tmp_path):
 
 
 @pytest.mark.parametrize("argv, said", [(["search-feeds", "--interval", "-5"], "--interval phải lớn hơn 0"),
+                                        # printed a line the loader refuses since fix30 (review30)
+                                        (["search-feeds", "--interval", "2000"], "từ 1 đến 1.440 phút"),
                                         (["tag", "--batch", "0"], "--batch phải lớn hơn 0"),
                                         # round 29: every item waiting held at once (20,000: 1,029 MB against 714)
                                         (["tag", "--pending", "--batch", "1000000000"], "tối đa 10.000"),
