@@ -73,6 +73,19 @@ class PdfJob:
                 self.tmp = None
 
 
+def _cannot_run(exc: OSError) -> str:
+    """Why a program could not be started, in Vietnamese: the OS's «Permission denied» reached staff (review30)."""
+    import errno
+
+    from vocab.oserrors import os_error_text
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "tệp không có quyền chạy, là một thư mục, hoặc nằm trên ổ gắn không cho chạy chương trình (noexec)"
+    if exc.errno == errno.ENOEXEC:
+        return "tệp này không phải một chương trình chạy được"
+    return os_error_text(exc)
+
+
 def start_pdf(html_path: Path, pdf_path: Path, *, engine: str, chromium: str | None, timeout: float) -> PdfJob:
     """Begin printing `html_path` to `pdf_path`. engine: auto | chromium | weasyprint."""
     pdf_path = Path(pdf_path)
@@ -87,7 +100,7 @@ def start_pdf(html_path: Path, pdf_path: Path, *, engine: str, chromium: str | N
         except OSError as exc:  # a chromium_path that cannot be run: not executable, a folder, on a noexec mount
             shutil.rmtree(tmp, ignore_errors=True)
             return PdfJob(pdf_path, error=f"Không chạy được Chromium để in PDF ({chromium}; xem [reports] "
-                                          f"chromium_path): {exc.strerror or exc}")
+                                          f"chromium_path): {_cannot_run(exc)}")
         return PdfJob(pdf_path, proc, tmp, timeout)
     if engine == "chromium":
         return PdfJob(pdf_path, error="Không tìm thấy Chromium để in PDF (xem [reports] chromium_path).")
