@@ -185,13 +185,25 @@ def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Messag
     return msg
 
 
+# in front of the error of a row whose list took the message but for addresses refused for now (4xx, fix30), kept
+# through its later tries: Thông báo's «đang lỗi» named the subscription's whole list as failing, then given up, with
+# nothing saying the others had it (review30)
+PARTLY_NOTE = "các địa chỉ khác của đăng ký đã nhận tin; chỉ còn gửi lại cho "
+
+
 def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, Any]]]:
     """The error each row of a failed try keeps: a row the far end may already have (a crash mid-send) keeps
-    RESTART_NOTE in front, so the try that succeeds later still opens with REPEAT_LINE."""
+    RESTART_NOTE in front, so the try that succeeds later still opens with REPEAT_LINE; a row narrowed to the
+    addresses refused for now keeps its PARTLY_NOTE line."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in grp:
-        repeat = str(r.get("last_error") or "").startswith(RESTART_NOTE)
-        out[f"{RESTART_NOTE} — lần thử sau: {detail}" if repeat else detail].append(r)
+        last = str(r.get("last_error") or "")
+        if last.startswith(RESTART_NOTE):
+            out[f"{RESTART_NOTE} — lần thử sau: {detail}"].append(r)
+        elif last.startswith(PARTLY_NOTE):
+            out[f"{last.split(' — ', 1)[0]} — lần thử sau: {detail}"].append(r)
+        else:
+            out[detail].append(r)
     return out
 
 
@@ -321,7 +333,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             with db.write() as cur:
                 if ok and retry_to:  # sent to the others, once; a try counted for every row, as a failed one's
                     store_notify.narrow_address(cur, ids, retry_to)
-                    store_notify.mark_retry(cur, ids, partly, stamp(), max_attempts=s.max_attempts,
+                    store_notify.mark_retry(cur, ids, f"{PARTLY_NOTE}{retry_to} — {partly}", stamp(),
+                                            max_attempts=s.max_attempts,
                                             base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
                 elif ok:
                     store_notify.mark_sent(cur, ids, stamp())
@@ -338,7 +351,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
                 if partly:
                     store_notify.log_send(cur, stamp(), channel, address, ids, False, partly)
-            out["sent" if ok else "retried"] += len(ids)
+            out["sent" if ok and not retry_to else "retried"] += len(ids)  # narrowed: waiting for its retry
             if not ok:
                 log.warning("notification via %s failed: %s", channel, detail)
             if partly:
