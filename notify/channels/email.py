@@ -91,6 +91,17 @@ def to_header(address: str) -> str:
     return ", ".join(_named(name, a) for name, a in pairs)
 
 
+def recipients(address: str) -> list[str]:
+    """The RCPT list of a subscription's address: each mailbox once, as first written. The domain is
+    case-insensitive (RFC 5321 2.4; the local part may not be), so «A@X.vn, a@x.vn» is two mailboxes and
+    «a@X.vn, a@x.vn» one, sent to «a@X.vn» (round 30 dropped exact repeats only; fix31)."""
+    seen: dict[tuple[str, str], str] = {}
+    for _, a in getaddresses([address]):
+        local, _, domain = a.rpartition("@")
+        seen.setdefault((local, domain.lower()), a)
+    return list(seen.values())
+
+
 def _named(name: str, address: str) -> str:
     """One address with its display name: an accented or long name as encoded words of at most 76 characters, which
     fold (a name of 2,000 characters as one encoded word was a line the server refused, «500 Line too long»)."""
@@ -149,7 +160,7 @@ class Email:
                 # each address once: smtplib's RCPT per header entry sent «a, a» twice to a server that keeps both
                 # (aiosmtpd), and «b, b» both deferred was no SMTPRecipientsRefused (2 RCPT, 1 refusal) but DATA with
                 # no recipient, «máy chủ thư trả lỗi 503», for a 451 (round 30's sweep, hostile33)
-                rcpt = list(dict.fromkeys(a for _, a in getaddresses([address])))
+                rcpt = recipients(address)
                 refused = smtp.send_message(msg, to_addrs=rcpt)
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
