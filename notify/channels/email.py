@@ -169,7 +169,7 @@ class Email:
             # those refused with a 4xx (temporary, RFC 5321) are tried again alone by the delivery pass (fix30)
             took = len(rcpt) - len(refused)
             raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
-                a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+                a: _one_line(f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}")
                 for a, (code, text) in refused.items()},
                 temporary=tuple(a for a, (code, _) in refused.items() if 400 <= int(code) < 500))
         return "máy chủ thư đã nhận"
@@ -197,4 +197,11 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
         why = f"máy chủ thư trả lỗi {exc.smtp_code}"
     else:
         why = "lỗi kết nối tới máy chủ thư"
-    return f"{why} ({type(exc).__name__}: {str(exc)[:120]})"
+    return f"{why} ({type(exc).__name__}: {_one_line(str(exc))[:120]})"
+
+
+def _one_line(text: str) -> str:
+    """A mail server's words on one line: smtplib joins a reply's lines with «\\n», and «Gửi thử»'s answer, drawn as
+    markdown (`ui.flash`), showed a line of a 550 starting with «#» as a heading, «-» as a list (round 30's sweep;
+    fix31). Its lines are one sentence to staff."""
+    return " ".join(text.split())
