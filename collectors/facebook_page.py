@@ -37,6 +37,7 @@ options:
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -54,6 +55,7 @@ from vocab.item import FB_MESSAGE_URN, Item
 from vocab.secrets import secret
 
 GATE = _social.gate("facebook_page")
+log = logging.getLogger("langnghe.collectors")
 COMMENT_FIELDS = "id,message,created_time,from{id,name},permalink_url"
 FEED_FIELDS = (f"id,message,created_time,permalink_url,"
                f"comments.limit(100){{{COMMENT_FIELDS},comments.limit(100){{{COMMENT_FIELDS}}}}}")
@@ -316,5 +318,14 @@ def reply(client: httpx.Client, source: SourceConfig, flags: tuple[str, ...], te
     r = client.post(url, json=body, headers={"Authorization": f"Bearer {token(source)}"})
     if r.status_code >= 400:
         raise api_error(r.status_code, r.content, r.headers, source)
-    data = _social.answer_json(r, "Graph API")
+    try:
+        data = _social.answer_json(r, "Graph API")
+    except ApiError as exc:
+        if not 200 <= r.status_code < 300:
+            raise
+        # a 2xx is the Graph API's word that the comment or message went out; an unreadable body (a proxy's page, a
+        # cut answer) only hides its id. It was «failed», the case left open, and staff could send a second public
+        # reply (round 30's sweep, hostile33; fix31): sent, without an id, the body logged
+        log.warning("Graph API đã nhận trả lời (HTTP %s) nhưng không đọc được mã tin trả về: %s", r.status_code, exc)
+        return ""
     return _social.as_text(data.get("id")) or _social.as_text(data.get("message_id"))

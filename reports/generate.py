@@ -296,12 +296,18 @@ def _folder_error(path: Path, exc: OSError) -> ArchiveFolderError:
 
 
 @contextlib.contextmanager
-def _claimed(out: Path) -> Iterator[None]:
-    """The claimed folder removed when the report raises before writing anything in it: `claim_dir` makes it before
-    the query, and each failed try left an empty stamped folder in the archive (review29, 3)."""
+def _claimed(out: Path, stem: str) -> Iterator[None]:
+    """The claimed folder removed when the report raises: `claim_dir` makes it before the query, and each failed try
+    left an empty stamped folder in the archive (review29, 3). With the files the report wrote before it raised
+    (`stem`.pdf/.xlsx/.docx, whole or cut): a report stopped at «docx» (Ctrl+C, the page gone) left its PDF and XLSX
+    there with no archive row, shown nowhere and never purged (round 30's sweep; fix31). Only those names: a file
+    put there by hand stays, and so does the folder then."""
     try:
         yield
     except BaseException:
+        for name in (f"{stem}.{fmt}{part}" for fmt in FORMATS for part in ("", ".part")):
+            with contextlib.suppress(OSError):
+                (out / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             out.rmdir()  # only when empty
         raise
@@ -317,7 +323,7 @@ def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = ""
     now = now or utcnow()
     period = week_period(week, now)
     out = claim_dir(archive_dir(s, "weekly", period.week, area, now))
-    with _claimed(out):
+    with _claimed(out, weekly_stem(period.week, area)):
         res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
     _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
@@ -328,7 +334,7 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
     now = now or utcnow()
     key = rapid_key(alert_id, story_id)
     out = claim_dir(archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now))
-    with _claimed(out):
+    with _claimed(out, rapid_stem(alert_id, story_id)):
         res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
     _record(db, "rapid", key, "", now, generated_by, out, res)
     return res

@@ -92,7 +92,11 @@ td.r {{ text-align: right; }} td.c {{ text-align: center; }} td.empty {{ text-al
 @media screen and (max-width: 600px) {{ /* the preview on a phone: the page margins left 130 px of text */
   body {{ font-size: {min(size, 12)}pt; }} .sheet {{ padding: 4mm 3mm; }} p, h1, h2, h3 {{ text-align: left; }}
   .hp, .hp.b, table.hdr td.l .hp.b {{ font-size: 11pt; }} .rule {{ max-width: 90%; }}
-  /* the motto's 7,4 cm rule no longer sets its cell's least width */ table.hdr {{ table-layout: fixed; }} }}
+  /* the motto's 7,4 cm rule no longer sets its cell's least width */ table.hdr {{ table-layout: fixed; }}
+  /* words whole in the data tables: their columns, fixed in shares of 358 px, broke «Tuầ/n này», «+12/1,4%» (round
+     30's walk; fix31); a table wider than the screen scrolls sideways by itself, not the page */
+  table.data {{ display: block; overflow-x: auto; table-layout: auto; width: 100%; }}
+  table.data th, table.data td {{ overflow-wrap: normal; }} }}
 """
 
 

@@ -559,8 +559,11 @@ class SmtpBox:
         self.messages: list[tuple[list[str], bytes]] = []
         self.refuse: set[str] = set()
         self.defer: set[str] = set()
+        self.answers: dict[str, str] = {}  # an address's own answer at RCPT (a reply of several lines; fix31)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.answers:
+            return self.answers[address]
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         if address in self.defer:

@@ -155,5 +155,7 @@ def test_answer(ok: bool, label: str, to: str, detail: str) -> str:
     # as written, cut: ui.flash escapes what could draw a link or an image (labels.no_links); md() here as well
     # showed its backslashes («ai@uongbi\\.test», the review's find, round 28)
     where = f"tới «{to[:80]}» qua {label}"
-    said = detail.strip().rstrip(".")[:300]
+    # on one line: the far end's words (a mail server's reply of several lines, a webhook's body) began lines of the
+    # markdown, and one starting with «#», «>» or «-» drew a heading, a quote or a list (round 30's sweep; fix31)
+    said = " ".join(detail.split()).rstrip(".")[:300]
     return f"Đã gửi thử {where}: {said}." if ok else f"Gửi thử {where} không được: {said}."

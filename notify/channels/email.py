@@ -91,6 +91,17 @@ def to_header(address: str) -> str:
     return ", ".join(_named(name, a) for name, a in pairs)
 
 
+def recipients(address: str) -> list[str]:
+    """The RCPT list of a subscription's address: each mailbox once, as first written. The domain is
+    case-insensitive (RFC 5321 2.4; the local part may not be), so «A@X.vn, a@x.vn» is two mailboxes and
+    «a@X.vn, a@x.vn» one, sent to «a@X.vn» (round 30 dropped exact repeats only; fix31)."""
+    seen: dict[tuple[str, str], str] = {}
+    for _, a in getaddresses([address]):
+        local, _, domain = a.rpartition("@")
+        seen.setdefault((local, domain.lower()), a)
+    return list(seen.values())
+
+
 def _named(name: str, address: str) -> str:
     """One address with its display name: an accented or long name as encoded words of at most 76 characters, which
     fold (a name of 2,000 characters as one encoded word was a line the server refused, «500 Line too long»)."""
@@ -149,7 +160,7 @@ class Email:
                 # each address once: smtplib's RCPT per header entry sent «a, a» twice to a server that keeps both
                 # (aiosmtpd), and «b, b» both deferred was no SMTPRecipientsRefused (2 RCPT, 1 refusal) but DATA with
                 # no recipient, «máy chủ thư trả lỗi 503», for a 451 (round 30's sweep, hostile33)
-                rcpt = list(dict.fromkeys(a for _, a in getaddresses([address])))
+                rcpt = recipients(address)
                 refused = smtp.send_message(msg, to_addrs=rcpt)
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
@@ -158,7 +169,7 @@ class Email:
             # those refused with a 4xx (temporary, RFC 5321) are tried again alone by the delivery pass (fix30)
             took = len(rcpt) - len(refused)
             raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
-                a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+                a: _one_line(f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}")
                 for a, (code, text) in refused.items()},
                 temporary=tuple(a for a, (code, _) in refused.items() if 400 <= int(code) < 500))
         return "máy chủ thư đã nhận"
@@ -186,4 +197,11 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
         why = f"máy chủ thư trả lỗi {exc.smtp_code}"
     else:
         why = "lỗi kết nối tới máy chủ thư"
-    return f"{why} ({type(exc).__name__}: {str(exc)[:120]})"
+    return f"{why} ({type(exc).__name__}: {_one_line(str(exc))[:120]})"
+
+
+def _one_line(text: str) -> str:
+    """A mail server's words on one line: smtplib joins a reply's lines with «\\n», and «Gửi thử»'s answer, drawn as
+    markdown (`ui.flash`), showed a line of a 550 starting with «#» as a heading, «-» as a list (round 30's sweep;
+    fix31). Its lines are one sentence to staff."""
+    return " ".join(text.split())
