@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard import gate, nav
+from dashboard import gate, nav, ui
 from dashboard.labels import ROLE_LABELS
 from orchestration import runtime
 from store.db import StorageError
@@ -36,6 +36,7 @@ def _say_where_landed(on_first_page: bool) -> None:
 
 try:
     user = gate.require_login()
+    ui.hold_kept()  # before any page's run: a widget's value typed just before a page change (ui.hold_kept)
     if runtime.storage_problem():  # the scheduler cannot store (disk full…): say it on every page
         st.error(runtime.storage_problem(), icon=":material/error:")
     pages = {  # the first page is served at the root; its own path is nav.HOME_PATH, so /overview stays free

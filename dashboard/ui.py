@@ -157,8 +157,9 @@ FLASH_SECONDS = 20.0
 # row after «Gửi thử») grows once its grid is laid out, after the run, and pushed the message back under the edge
 # when it was scrolled at once (Chromium, 390×844: 736–904 px). Its place is read in the page, not on the screen, so
 # staff scrolling away is not undone. A script of ours, as the cookie's (gate._write_cookie): no outside text in it.
-# Its element is hidden (BASE_CSS).
-INTO_VIEW = ('<span class="ln-into-view"></span><script>(()=>{const box=document.currentScript'
+# Its element is hidden (BASE_CSS). Its timer ends with its own element too: Streamlit's next run empties the element
+# without clearing timers, and it polled on for up to 3 s (review30).
+INTO_VIEW = ('<span class="ln-into-view"></span><script>(()=>{const me=document.currentScript;const box=me'
              '?.closest(\'[data-testid="stElementContainer"]\');const msg=box?.previousElementSibling;if(!msg)return;'
              'let last=null,done=null,n=0;const t=setInterval(()=>{'
              'const s=document.querySelector(\'[data-testid="stApp"]\')?.getAttribute("data-test-script-state");'
@@ -166,7 +167,7 @@ INTO_VIEW = ('<span class="ln-into-view"></span><script>(()=>{const box=document
              'const at=Math.round(r.top+(main?main.scrollTop:0)+window.scrollY)+","+Math.round(r.height);'
              'const still=at===last&&s!=="running"&&s!=="rerunRequested";last=at;n++;'
              'if((still||n===30)&&at!==done&&msg.isConnected){done=at;msg.scrollIntoView({block:"nearest"})}'
-             'if(n>=30||!msg.isConnected)clearInterval(t)},100)})()</script>')
+             'if(n>=30||!msg.isConnected||!me.isConnected)clearInterval(t)},100)})()</script>')
 
 
 def flash(where: str = "") -> bool:
@@ -342,6 +343,22 @@ def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -
 
 
 KEPT = "_kept_"  # session keys holding a widget's value while its page is not drawn (`keep`)
+_KEPT_DEFAULTS: dict[str, Any] = {}  # each key `keep` has held, with its default (`hold_kept`)
+
+
+def hold_kept() -> None:
+    """At the start of every run, whatever page it draws (dashboard/app.py): each kept widget's value, as `keep`
+    holds it. `keep` runs when its page draws, but a click on another page right after typing in Tin bài's search
+    folds the box's commit and the page change into one run of the other page (dashboard.server.NAV_AFTER_COMMIT
+    orders them; a busy server still folds them): Tin bài never ran with the text, and its state was deleted with
+    that run (Chromium under load, round 30's review: «ô nhiễm» typed, «Cảnh báo» clicked, Tin bài came back
+    empty). The widgets' states the browser sent are all here at the run's start."""
+    for key, default in list(_KEPT_DEFAULTS.items()):
+        if key in st.session_state:
+            if st.session_state[key] == default:
+                st.session_state.pop(KEPT + key, None)
+            else:
+                st.session_state[KEPT + key] = st.session_state[key]
 
 
 def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
@@ -351,6 +368,7 @@ def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
     defaults (round 17: Chủ đề's 30 days back to 7). Only a value other than the default is held, so a default
     that moves on (a week, today's date range) is followed; a held or shown value no longer in `options` gives way to
     it."""
+    _KEPT_DEFAULTS[key] = default
     copy = KEPT + key
     if key in st.session_state and options is not None and not _offered(st.session_state[key], options):
         st.session_state[key] = default  # a pick no longer offered (another survey's question, an item filtered out)

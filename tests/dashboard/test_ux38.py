@@ -123,3 +123,27 @@ def test_the_page_holds_the_script_that_keeps_a_sidebar_click_after_typing():
     html = page_html(INDEX.encode(), "").decode()
     assert NAV_AFTER_COMMIT in html and html.index(NAV_AFTER_COMMIT) < html.index("</head>")
     assert "stSidebarNav" in NAV_AFTER_COMMIT and "stPageLink" in NAV_AFTER_COMMIT
+
+
+def test_a_kept_widget_value_is_held_by_any_pages_run(monkeypatch):
+    """Tin bài's search typed, then another page clicked at once: on a busy server the two requests made one run of
+    the other page, Tin bài never ran with the text and its state went with that run (round 30's review, Chromium
+    under load). `ui.hold_kept`, at the start of every run (dashboard/app.py), holds it as `ui.keep` would."""
+    from types import SimpleNamespace
+
+    from dashboard import ui
+
+    state: dict = {}
+    monkeypatch.setattr(ui, "st", SimpleNamespace(session_state=state))
+    monkeypatch.setattr(ui, "_KEPT_DEFAULTS", {})
+    ui.keep("x_query", "")  # Tin bài drew it once
+    state["x_query"] = "ô nhiễm"  # typed, and the next run is another page's
+    ui.hold_kept()
+    assert state[ui.KEPT + "x_query"] == "ô nhiễm"
+    state["x_query"] = ""  # cleared: the default again, nothing held
+    ui.hold_kept()
+    assert ui.KEPT + "x_query" not in state
+    del state["x_query"]  # Tin bài came back: its box starts from what was held
+    state[ui.KEPT + "x_query"] = "ô nhiễm"
+    ui.keep("x_query", "")
+    assert state["x_query"] == "ô nhiễm"
