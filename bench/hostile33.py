@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.measure import child_peak_mb  # noqa: E402
+
 HEAD = "import sys, time; sys.path.insert(0, '.'); from dashboard.labels import md, no_links; " \
        "from nlp.evidence import evidence; t = time.perf_counter(); "
 TAIL = "; print(f'{time.perf_counter() - t:.3f}')"
@@ -44,7 +47,7 @@ def run(name: str, body: str) -> None:
     _, status, usage = os.wait4(proc.pid, 0)
     inner = proc.stdout.read().decode().strip() if proc.stdout else ""
     print(f"{name}: exit {os.waitstatus_to_exitcode(status)}, {inner} s in the call ({time.perf_counter() - t:.1f} s "
-          f"with start-up), peak {usage.ru_maxrss / 1024:.0f} MB")
+          f"with start-up), peak {child_peak_mb(usage):.0f} MB")
 
 
 def main() -> None:
