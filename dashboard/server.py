@@ -150,8 +150,8 @@ TOOLBAR_WORDS = {
     # type in most); Streamlit 1.67's InputInstructions writes one of these, `Press ${⌘ or Ctrl}+Enter` in a text area
     **{f"Press {key}Enter to {what}": f"Nhấn {key}Enter để {doing}" for key in ("", "⌘+", "Ctrl+")
        for what, doing in (("apply", "áp dụng"), ("submit form", "gửi"))},
-    # a toast's long text is cut with a «view more» / «view less» link, and its × is labelled «Close»: refusals are said
-    # in a toast too since round 29 (ux35, `ui.flash`), and «Gửi thử»'s answers run past the cut
+    # a toast's long text is cut with a «view more» / «view less» link, and its × is labelled «Close»: refusals were
+    # said in a toast in round 29 (ux35); since round 30 (ux38) no page toasts, kept for one that would
     "view more": "xem thêm", "view less": "thu gọn", "Close": "Đóng",
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
@@ -189,21 +189,26 @@ TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_as
 # requests into one, kept the later one's page. The page stayed, the search applied. So such a click waits (at most
 # 600 ms) until the commit has gone out, then is made again: the page change is the later request and wins, and the
 # typed text is kept as it would be by any other click. Only after a text box left with a change; nothing is read or
-# sent but Streamlit's own messages, which it only counts.
+# sent but Streamlit's own messages, which it only counts. Not a box in a form or a select's filter (they send nothing
+# on leaving: every click waited 600 ms), not a click with a modifier (a new tab), one held click at a time (a
+# double-click made two page changes), and the link found again when a rerun drew it anew (review30).
 NAV_AFTER_COMMIT = (
-    "<script>(()=>{let sent=0,left=-1e9,seen=0,dirty=null,again=false;const send=WebSocket.prototype.send;"
+    "<script>(()=>{let sent=0,left=-1e9,seen=0,dirty=null,again=false,pending=false;const send=WebSocket.prototype.send;"
     "WebSocket.prototype.send=function(){sent++;return send.apply(this,arguments)};"
+    "const L='[data-testid=\"stSidebarNav\"] a,[data-testid=\"stPageLink\"] a';"
     "const typed=e=>e&&(e.tagName==='TEXTAREA'||(e.tagName==='INPUT'&&/^(text|search|email|url|tel|password|number)$/"
-    ".test(e.type)));"
+    ".test(e.type)))&&!e.closest('[data-testid=\"stForm\"],[data-baseweb=\"select\"]');"
     "document.addEventListener('input',e=>{if(typed(e.target))dirty=e.target},true);"
     "document.addEventListener('keydown',e=>{if(e.key==='Enter'&&e.target===dirty&&e.target.tagName==='INPUT')"
     "dirty=null},true);"
     "document.addEventListener('focusout',e=>{if(e.target===dirty){dirty=null;left=performance.now();seen=sent}},true);"
-    "document.addEventListener('click',e=>{const a=!again&&e.target.closest&&"
-    "e.target.closest('[data-testid=\"stSidebarNav\"] a,[data-testid=\"stPageLink\"] a');"
-    "if(!a||performance.now()-left>600||sent>seen)return;e.preventDefault();e.stopImmediatePropagation();"
-    "const t0=performance.now();const go=()=>{if(sent>seen||performance.now()-t0>600){left=-1e9;again=true;"
-    "try{a.click()}finally{again=false}}else setTimeout(go,20)};setTimeout(go,20)},true)})();</script>")
+    "document.addEventListener('click',e=>{const a=!again&&e.target.closest&&e.target.closest(L);"
+    "if(!a||e.button||e.ctrlKey||e.metaKey||e.shiftKey||e.altKey)return;"
+    "if(pending){e.preventDefault();e.stopImmediatePropagation();return}"
+    "if(performance.now()-left>600||sent>seen)return;e.preventDefault();e.stopImmediatePropagation();"
+    "pending=true;const t0=performance.now();const go=()=>{if(sent>seen||performance.now()-t0>600){left=-1e9;"
+    "pending=false;again=true;const b=a.isConnected?a:[...document.querySelectorAll(L)].find(x=>x.href===a.href);"
+    "try{b&&b.click()}finally{again=false}}else setTimeout(go,20)};setTimeout(go,20)},true)})();</script>")
 
 
 class PageHtml:
