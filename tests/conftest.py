@@ -471,10 +471,13 @@ def runnable_script(folder: Path, name: str, text: str) -> Iterator[str]:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     path.chmod(0o700)
-    if not os.statvfs(folder).f_flag & os.ST_NOEXEC:
+    if not os.statvfs(folder).f_flag & getattr(os, "ST_NOEXEC", 0):  # Linux's flag; elsewhere the folder is tried
         yield str(path)
         return
-    fd = os.memfd_create(name)
+    try:  # MFD_EXEC (0x10, Linux 6.3): runnable even where vm.memfd_noexec makes memfds not runnable by default
+        fd = os.memfd_create(name, 0x10)
+    except OSError:  # an older kernel does not know the flag
+        fd = os.memfd_create(name)
     try:
         os.write(fd, text.encode("utf-8"))
         yield f"/proc/{os.getpid()}/fd/{fd}"  # the child runs it through this process's descriptor
