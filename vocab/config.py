@@ -387,13 +387,18 @@ def source_interval_refusal(minutes: Any) -> str | None:
     can: 0, or finite from 1 to SOURCE_INTERVAL_MAX_MINUTES."""
     try:
         value = float(minutes)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an int of 400 digits
+    except OverflowError:  # an int of 400 digits: too big, said as it is
+        value = math.inf
+    except (TypeError, ValueError):
         value = math.nan
     if value == 0 or 1 <= value <= SOURCE_INTERVAL_MAX_MINUTES:
         return None
     from vocab.numbers import fmt_num
 
     said = fmt_num(value, 3) if math.isfinite(value) and abs(value) < 1e15 else repr(minutes)[:40]
+    if math.isnan(value):  # «Chu kỳ thu thập nan phút» (review30)
+        return (f"Chu kỳ thu thập ({repr(minutes)[:40]}) không phải một số: phải là 0 (theo chu kỳ mặc định) hoặc từ 1 "
+                f"đến {fmt_num(SOURCE_INTERVAL_MAX_MINUTES)} phút")
     if math.isfinite(value) and round(value, 3) != value:  # three decimals would hide why: 1e-9 was «Chu kỳ thu thập
         # 0 phút không dùng được: phải là 0…», 1440.0001 «1.440 phút … đến 1.440» (round 30's sweep, hostile33)
         said = repr(value).replace(".", ",")

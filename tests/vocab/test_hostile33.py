@@ -50,7 +50,9 @@ def test_twenty_digits_are_still_refused_by_their_range(tmp_path):
     (2000, "Chu kỳ thu thập 2.000 phút"),
     (0.5, "Chu kỳ thu thập 0,5 phút"),
     (10 ** 400, "Chu kỳ thu thập 1000000000"),
-], ids=["1e-9", "0.9999", "1440.0001", "2000", "0.5", "10**400"])
+    (float("nan"), "Chu kỳ thu thập (nan) không phải một số"),  # was «Chu kỳ thu thập nan phút» (review30)
+    ("mười", "Chu kỳ thu thập ('mười') không phải một số"),
+], ids=["1e-9", "0.9999", "1440.0001", "2000", "0.5", "10**400", "nan", "text"])
 def test_a_refused_interval_is_said_as_it_is(value, said):
     assert C.source_interval_refusal(value).startswith(said)
 
