@@ -179,8 +179,14 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
     """Why the mail server did not take the message, in Vietnamese, the exception's name and text after it for the
     log: it was «ConnectionRefusedError: [Errno 111] Connection refused» alone (round 28's walk, the admin's «Gửi
     thử» with the mail server down)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        why = f"máy chủ thư từ chối người nhận {address}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # every address refused: each with the server's answer, not
+        # the exception's dict («{'a@…': (451, b'4.2.2 …')}», Thông báo's «đang lỗi», review30)
+        answers = {a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+                   for a, (code, text) in exc.recipients.items()}
+        later = all(str(why)[:1] == "4" for why in answers.values())
+        each = "; ".join(f"{a} ({_one_line(w)[:120]})" for a, w in answers.items())
+        return (f"máy chủ thư {'tạm ' if later else ''}từ chối người nhận {each}"
+                + (": sẽ thử lại theo lịch thử lại" if later else ""))[:600]
     elif isinstance(exc, smtplib.SMTPAuthenticationError):
         why = "máy chủ thư từ chối đăng nhập (sai tài khoản hoặc mật khẩu gửi thư)"
     elif isinstance(exc, smtplib.SMTPServerDisconnected):

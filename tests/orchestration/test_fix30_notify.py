@@ -78,6 +78,10 @@ def test_an_address_refused_for_now_every_time_is_given_up_by_the_outbox_rules(m
     # Thông báo's «đang lỗi» says the others had it, and who is left, through the later tries (review30)
     assert trouble["last_error"].startswith(f"các địa chỉ khác của đăng ký đã nhận tin; chỉ còn gửi lại cho {LATER} — "
                                             "lần thử sau: "), trouble["last_error"]
+    # each address with the server's answer, not smtplib's dict («{'hop-thu-day@…': (451, b'4.2.2 …')}»)
+    assert trouble["last_error"].endswith(f"gửi thư không được: máy chủ thư tạm từ chối người nhận {LATER} (451 4.2.2 "
+                                          "mailbox full, try again later): sẽ thử lại theo lịch thử lại"), \
+        trouble["last_error"]
     assert sum(1 for x in lines if x["ok"]) == 1 and sum(1 for x in lines if LATER in x["address"]
                                                          and x["address"] != LIST) == 3, lines
 
