@@ -46,12 +46,9 @@ def test_a_refusal_is_an_alert_scrolled_into_sight_not_a_toast(env):
     """Thông báo, «Lưu đăng ký» to a mistyped address: the refusal is drawn under the form (st.error: role «alert»,
     its text read by a screen reader) with the script that scrolls it into sight, and no toast (round 29's, 10 s at
     68–198 px of a 390×844 phone, over the page's controls)."""
-    env.add_users()
-    at = env.page("notifications", "analyst").run()
-    at.selectbox[0].set_value("email")
-    at.text_input[0].input("khong-phai-email")
-    [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
-    no_exception(at)
+    from tests.dashboard.test_ux37 import save_email_subscription
+
+    at = save_email_subscription(env, "khong-phai-email")
     assert [e.value for e in at.error if "khong-phai-email" in e.value]
     assert not list(at.toast), [t.value for t in at.toast]
     assert [h.value for h in at.get("html") if h.value == ui.INTO_VIEW] == [ui.INTO_VIEW]
