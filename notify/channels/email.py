@@ -168,10 +168,8 @@ class Email:
         if refused:  # the others took it (smtplib raises when all are refused): sent once, the refused ones said;
             # those refused with a 4xx (temporary, RFC 5321) are tried again alone by the delivery pass (fix30)
             took = len(rcpt) - len(refused)
-            raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
-                a: _one_line(f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}")
-                for a, (code, text) in refused.items()},
-                temporary=tuple(a for a, (code, _) in refused.items() if 400 <= int(code) < 500))
+            raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", _answers(refused),
+                                temporary=_for_now(refused))
         return "máy chủ thư đã nhận"
 
 
@@ -181,10 +179,9 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
     thử» with the mail server down)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):  # every address refused: each with the server's answer, not
         # the exception's dict («{'a@…': (451, b'4.2.2 …')}», Thông báo's «đang lỗi», review30)
-        answers = {a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
-                   for a, (code, text) in exc.recipients.items()}
-        later = all(str(why)[:1] == "4" for why in answers.values())
-        each = "; ".join(f"{a} ({_one_line(w)[:120]})" for a, w in answers.items())
+        answers = _answers(exc.recipients)
+        later = len(_for_now(exc.recipients)) == len(answers)
+        each = "; ".join(f"{a} ({w[:120]})" for a, w in answers.items())
         return (f"máy chủ thư {'tạm ' if later else ''}từ chối người nhận {each}"
                 + (": sẽ thử lại theo lịch thử lại" if later else ""))[:600]
     elif isinstance(exc, smtplib.SMTPAuthenticationError):
@@ -204,6 +201,17 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
     else:
         why = "lỗi kết nối tới máy chủ thư"
     return f"{why} ({type(exc).__name__}: {_one_line(str(exc))[:120]})"
+
+
+def _answers(refused: Mapping[str, tuple[int, bytes | str]]) -> dict[str, str]:
+    """smtplib's refused recipients (address → (code, text)) as address → «451 4.2.2 mailbox full», on one line."""
+    return {a: _one_line(f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}")
+            for a, (code, text) in refused.items()}
+
+
+def _for_now(refused: Mapping[str, tuple[int, bytes | str]]) -> tuple[str, ...]:
+    """The addresses refused for now: a 4xx is temporary (RFC 5321), tried again; a 5xx is final."""
+    return tuple(a for a, (code, _) in refused.items() if 400 <= int(code) < 500)
 
 
 def _one_line(text: str) -> str:
