@@ -71,6 +71,7 @@ _RUN_CLOSERS = "»”’\"'.,;:!?)]}>"  # a sentence's punctuation after an addr
 # address («**» + code «http://x**», round 30's walk, ux38). An address or a URL that really begins or ends with one
 # of them (rare: «_a@b.vn», «https://x.vn/a_») keeps it beside the span.
 _EMPHASIS = "*_~"
+_RUN_TRAILERS = _RUN_CLOSERS + _EMPHASIS  # what a run's end drops
 
 
 def _linky_runs(text: str) -> list[tuple[int, int]]:
@@ -97,7 +98,7 @@ def _linky_runs(text: str) -> list[tuple[int, int]]:
         # counted once, then as «)» are left out («(» is no closer): each count of the run at each step made a word
         # ending in 40,000 «)» take 4 s and one of 1 MB (a survey answer, an exception's text) hours (hostile33)
         opened, closed = w.count("(", start), w.count(")", start)
-        while end > start + 1 and w[end - 1] in _RUN_CLOSERS + _EMPHASIS:
+        while end > start + 1 and w[end - 1] in _RUN_TRAILERS:
             if w[end - 1] == ")":
                 if opened >= closed:
                     break
