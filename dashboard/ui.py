@@ -355,10 +355,15 @@ def hold_kept() -> None:
     empty). The widgets' states the browser sent are all here at the run's start."""
     for key, default in list(_KEPT_DEFAULTS.items()):
         if key in st.session_state:
-            if st.session_state[key] == default:
-                st.session_state.pop(KEPT + key, None)
-            else:
-                st.session_state[KEPT + key] = st.session_state[key]
+            _hold(key, default)
+
+
+def _hold(key: str, default: Any) -> None:
+    """The drawn widget `key`'s value held under KEPT + key; none held at its default (which may move on)."""
+    if st.session_state[key] == default:
+        st.session_state.pop(KEPT + key, None)
+    else:
+        st.session_state[KEPT + key] = st.session_state[key]
 
 
 def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
@@ -373,10 +378,7 @@ def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
     if key in st.session_state and options is not None and not _offered(st.session_state[key], options):
         st.session_state[key] = default  # a pick no longer offered (another survey's question, an item filtered out)
     if key in st.session_state:
-        if st.session_state[key] == default:
-            st.session_state.pop(copy, None)
-        else:
-            st.session_state[copy] = st.session_state[key]
+        _hold(key, default)
         return
     kept = st.session_state.get(copy, default)
     st.session_state[key] = kept if options is None or _offered(kept, options) else default
