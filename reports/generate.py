@@ -35,7 +35,7 @@ from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
 from store import users as store_users
-from store.db import Database, os_error_reason, utcnow
+from store.db import Database, os_error_reason, os_error_text, utcnow
 
 if TYPE_CHECKING:
     import duckdb
@@ -289,7 +289,7 @@ def claim_dir(out: Path) -> Path:
 
 
 def _folder_error(path: Path, exc: OSError) -> ArchiveFolderError:
-    reason = os_error_reason(exc) or f"lỗi của hệ điều hành (chi tiết: {exc.strerror or type(exc).__name__})"
+    reason = os_error_text(exc)
     if isinstance(exc, FileExistsError):  # a file where a folder of the path goes
         reason = "một phần của đường dẫn là tệp, không phải thư mục; hãy kiểm tra đường dẫn"
     return ArchiveFolderError(f"Không tạo được thư mục lưu báo cáo «{path}»: {reason} ([reports] archive_dir).")
