@@ -372,6 +372,16 @@ def no_dns(monkeypatch):
     monkeypatch.setattr(netguard, "system_resolve_sync", _no_dns)
 
 
+@pytest.fixture(autouse=True)
+def no_developer_config(monkeypatch):
+    """No test reads the configuration or database of the shell that runs pytest: `vocab.config.load()` without a
+    path reads $LANGNGHE_CONFIG and $LANGNGHE_DB (a report test's `settings()`, the limits, the collectors'
+    contract…), and a developer's own, exported, changed their results (round 31, fix32: `cli_in_process` passed it
+    on). A test that means one sets it with `monkeypatch` or the helpers' `env`."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.delenv("LANGNGHE_DB", raising=False)
+
+
 def stop_dashboard_clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     """The dashboard's one clock (dashboard/clock.py) stopped at `when`: every figure a page draws and every time a
     staff action records follow it (data.now reads it)."""

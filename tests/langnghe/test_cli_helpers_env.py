@@ -6,6 +6,9 @@ whose machine ran it. A test that means a config passes it in `env`."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 
 from tests.conftest import cli_in_process
 from tests.langnghe.test_crash_and_cli import cli
@@ -30,3 +33,20 @@ def test_the_process_helper_leaves_out_the_developer_s_config(tmp_path, monkeypa
     monkeypatch.setenv("LANGNGHE_CONFIG", str(tmp_path / "cua-toi.toml"))
     res = cli(["status", "--json"], env={"LANGNGHE_DB": str(tmp_path / "chua-co.duckdb")})
     assert res.returncode == 2 and '"origin": "none"' in res.stdout, (res.returncode, res.stdout, res.stderr)
+
+
+def test_no_test_reads_the_developer_s_config_through_load(tmp_path):
+    """tests/conftest.py's `no_developer_config`: `vocab.config.load()` with no path (reports' `settings()`, the
+    limits, the collectors' contract) read a $LANGNGHE_CONFIG exported in the shell that ran pytest. Checked in a
+    pytest run of its own (the fixture is this process's already) with one exported that names no file and a
+    database elsewhere: load() would raise ConfigError, or name that database."""
+    probe = tmp_path / "test_probe_env.py"
+    probe.write_text(textwrap.dedent("""
+        from vocab import config
+        def test_defaults():
+            assert config.load().storage.db_path == "var/langnghe.duckdb"
+    """), encoding="utf-8")
+    env = {**os.environ, "LANGNGHE_CONFIG": str(tmp_path / "cua-toi.toml"), "LANGNGHE_DB": "/khong/co.duckdb"}
+    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest",
+                          str(probe)], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
