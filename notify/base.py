@@ -26,21 +26,34 @@ class NotConfigured(SendError):
     with no refresh token is one (fix29)."""
 
 
-class PartlyRefused(SendError):
+class RecipientsRefused(SendError):
+    """The far end refused addresses of the message (a mail server's answer at RCPT): `refused` maps each to the
+    server's answer, `temporary` names those refused for now (SMTP 4xx, RFC 5321: «try again later»), `final` the
+    others (5xx: for good, never tried again), `retry_address` the temporary ones as the channel's address ("" when
+    none). Raised as it is when every address was refused (nothing went out): a list whose every address was refused
+    for good was retried with back-off for about a day, as one address is (round 31, fix32); now the delivery pass
+    gives it up at once and tries again only the addresses refused for now."""
+
+    def __init__(self, text: str, refused: dict[str, str], temporary: tuple[str, ...] = ()) -> None:
+        self.refused = dict(refused)
+        self.temporary = tuple(a for a in temporary if a in self.refused)
+        self.final = tuple(a for a in self.refused if a not in self.temporary)
+        self.retry_address = ", ".join(self.temporary)
+        super().__init__(text)
+
+
+class PartlyRefused(RecipientsRefused):
     """The far end took the message for some of a subscription's addresses and refused the others (a mail server's
-    550 for one address of a comma list). The message went out: the delivery pass marks it sent, and logs each refused
-    address as refused, not to be tried again. Retried as a SendError, each try was one more copy to the addresses
-    that had taken it, under the same Message-ID, until given up a day later (round 29's sweep; fix29). `delivered`
-    is what the log says of the addresses that took it; `refused` maps each refused address to the server's answer.
-    `temporary`: those of them refused for now (SMTP 4xx, RFC 5321: «try again later»), which the delivery pass tries
-    again, alone, by the outbox's retry rules (round 30, fix30: they were given up as a 550 was); `retry_address`
-    is them as the channel's address ("" when none)."""
+    550 for one address of a comma list). The message went out: the delivery pass logs each refused address as
+    refused, not to be tried again. Retried as a SendError, each try was one more copy to the addresses that had taken
+    it, under the same Message-ID, until given up a day later (round 29's sweep; fix29). `delivered` is what the log
+    says of the addresses that took it. Those refused for now (`temporary`) the delivery pass tries again, alone, by
+    the outbox's retry rules (round 30, fix30: they were given up as a 550 was); a row whose list lost an address for
+    good, or gave one up, ends «gửi được một phần» (outbox 'partial', round 31, fix32)."""
 
     def __init__(self, delivered: str, refused: dict[str, str], temporary: tuple[str, ...] = ()) -> None:
-        self.delivered, self.refused = delivered, dict(refused)
-        self.temporary = tuple(a for a in temporary if a in self.refused)
-        self.retry_address = ", ".join(self.temporary)
-        super().__init__(refused_text(self.refused, self.temporary))
+        self.delivered = delivered
+        super().__init__(refused_text(refused, tuple(a for a in temporary if a in refused)), refused, temporary)
 
 
 def refused_text(refused: dict[str, str], temporary: tuple[str, ...] = ()) -> str:

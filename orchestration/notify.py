@@ -36,7 +36,7 @@ from collectors import netguard
 from collectors.base import FetchError
 from notify import message as render
 from notify import registry
-from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, SendError
+from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, RecipientsRefused, SendError
 from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
@@ -207,6 +207,11 @@ def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, 
     return out
 
 
+# after a refusal of every address for good (SMTP 5xx): what happened to the rows. A list whose every address was
+# refused for good was retried with back-off for about a day, as one address is (round 31, fix32)
+GIVEN_UP_REFUSED = ("Không thử lại: tin đã bỏ ngay, vì máy chủ thư từ chối hẳn (mã 5xx) và thử lại cũng vậy; hãy "
+                    "kiểm tra địa chỉ trong đăng ký nhận tin ở trang Thông báo")
+
 # after a NotConfigured reason in the send log and the rows' last error: what happened to them, and how to send them
 # once the setting is made. A webhook without its signing secret was retried with back-off for about a day, each try
 # logging the same reason, before it was given up (round 29, ux35)
@@ -306,9 +311,10 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 break
             ids = [r["id"] for r in grp]
             server = _server(channel, address)
-            unset = False  # the channel lacks a setting on this server: the rows are given up at once
+            unset = False  # no try can do better (a setting missing, every address refused for good): given up at once
             partly = ""  # some addresses of the subscription refused (PartlyRefused): logged, not tried again
             retry_to = ""  # ...but those refused for now (4xx): the rows are tried again, to them alone (fix30)
+            refusal: RecipientsRefused | None = None  # which addresses were refused, for good or for now (fix32)
             if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
                 detail, ok = f"chưa gửi lượt này: {silent[server]}", False
             else:
@@ -320,7 +326,11 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                     ok = True
                 except PartlyRefused as exc:  # sent to the others: a retry was a copy to them at each try
                     detail, ok, partly = redact(exc.delivered, hidden), True, redact(str(exc), hidden)
-                    retry_to = exc.retry_address
+                    retry_to, refusal = exc.retry_address, exc
+                except RecipientsRefused as exc:  # every address refused: those for good are not tried again
+                    detail, ok, refusal = redact(str(exc), hidden), False, exc
+                    if not exc.temporary:
+                        detail, unset = f"{detail}. {GIVEN_UP_REFUSED}", True
                 except NoAnswer as exc:
                     detail, ok = redact(str(exc), hidden), False
                     silent[server] = detail
@@ -331,12 +341,17 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
                     detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
+                if refusal is not None and (ok or (refusal.final and refusal.temporary)):
+                    # those refused for good kept aside (the row ends «gửi được một phần» if others had it), the
+                    # next tries to those refused for now alone (fix30); nothing else changed by a refusal of all
+                    # for good, given up below as a missing setting is
+                    store_notify.note_refused(cur, ids, reached=ok, refused=refusal.final,
+                                              retry_to=refusal.retry_address or None)
                 if ok and retry_to:  # sent to the others, once; a try counted for every row, as a failed one's
-                    store_notify.narrow_address(cur, ids, retry_to)
                     store_notify.mark_retry(cur, ids, f"{PARTLY_NOTE}{retry_to} — {partly}", stamp(),
                                             max_attempts=s.max_attempts,
                                             base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
-                elif ok:
+                elif ok:  # 'sent', or 'partial' when an address of the list was refused for good (fix32)
                     store_notify.mark_sent(cur, ids, stamp())
                 elif unset:  # every row of the message, carried ones too: no later try can do better
                     for error, part in _errors(grp, detail).items():

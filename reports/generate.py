@@ -29,13 +29,14 @@ from reports.frame import Built
 from reports.html_out import find_font, render_html
 from reports.pdf_out import PdfError, start_pdf
 from reports.rapid import build_rapid
-from reports.settings import Period, ReportSettings, fold_slug, to_local, week_period
+from reports.settings import Period, ReportSettings, fold_slug, week_period
 from reports.steps import Progress
 from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
 from store import users as store_users
 from store.db import Database, os_error_reason, os_error_text, utcnow
+from vocab.timefmt import file_stamp
 
 if TYPE_CHECKING:
     import duckdb
@@ -254,8 +255,7 @@ AREA_SLUG_CHARS = 80
 
 def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: datetime) -> Path:
     slug = fold_slug(area)[:AREA_SLUG_CHARS].strip("-")
-    stamp = to_local(at).strftime("%Y%m%d-%H%M%S")
-    return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
+    return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / file_stamp(at)
 
 
 class ArchiveFolderError(ValueError):

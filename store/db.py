@@ -35,7 +35,7 @@ from store.errors import (  # noqa: F401  (defined without DuckDB, for the CLI's
 )
 from vocab.config import StorageConfig
 from vocab.numbers import number
-from vocab.timefmt import to_local
+from vocab.timefmt import file_stamp
 from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -91,14 +91,6 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def local_stamp() -> str:
-    """The time in the names of the copies kept beside a database (`….truoc-nang-cap-YYYYmmdd-HHMMSS.duckdb`,
-    `….truoc-khoi-phuc-…`): Vietnam time, as `langnghe backup` names its files and every time staff read. It was the
-    machine's local time until round 30: on a server kept in UTC a copy taken at 08:30 was named 0130, and in a zone
-    with daylight saving time the names, which `_prune_upgrade_copies` sorts to keep the newest, went back an hour."""
-    return to_local(utcnow()).strftime("%Y%m%d-%H%M%S")
 
 
 def one(res: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
@@ -332,7 +324,7 @@ class Database:
         base = Path(self.path)
         for stray in base.parent.glob(f"{base.stem}.truoc-nang-cap-*.duckdb.tmp*"):  # a copy killed half way
             stray.unlink(missing_ok=True)
-        stamp = local_stamp()
+        stamp = file_stamp(utcnow())
         dest = base.with_name(f"{base.stem}.truoc-nang-cap-{stamp}.duckdb")
         steps = ", ".join(f"{v:03d}" for v in pending)
         log.warning("Cơ sở dữ liệu %s cần nâng cấp cấu trúc (%d bước: %s). Đang chép bản sao lưu trước nâng cấp "
@@ -878,7 +870,7 @@ def _set_aside(live: Path) -> Path | None:
     wal = Path(f"{live}.wal")
     if not live.exists() and not wal.exists():
         return None
-    stamp = local_stamp()
+    stamp = file_stamp(utcnow())
     aside = live.with_name(f"{live.stem}.truoc-khoi-phuc-{stamp}.duckdb")
     n = 1
     while aside.exists() or Path(f"{aside}.wal").exists():  # two restores in one second: never over a kept file

@@ -6,8 +6,10 @@
     orchestration.notify.deliver ─▶ due_rows ─▶ claim ─▶ channel ─▶ mark_sent / mark_retry / log_send
     serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
 UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
-Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed;
+Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed | partial;
 pending → dropped (its alert was dismissed, or its subscription turned off or deleted, before it went out).
+'partial' («gửi được một phần», round 31): some addresses of the row's list took the message, others never will
+(refused for good, or refused for now until given up); its address is then theirs (note_refused).
 """
 
 from __future__ import annotations
@@ -291,36 +293,54 @@ def release_carried(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error:
                 [error[:500], list(ids)])
 
 
-def narrow_address(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], address: str) -> None:
-    """The rows' next tries go to `address` alone: the addresses of a list a mail server refused for now (4xx), the
-    others having taken the message (orchestration.notify.deliver, fix30)."""
-    cur.execute("UPDATE outbox SET address = ? WHERE id IN (SELECT unnest(?))", [address, list(ids)])
+def note_refused(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], *, reached: bool,
+                 refused: Sequence[str] = (), retry_to: str | None = None) -> None:
+    """After a try whose list a mail server refused in part (orchestration.notify.deliver): `reached` when other
+    addresses took the message; `refused` the addresses refused for good (5xx), kept aside and never tried again;
+    `retry_to` the addresses refused for now (4xx), which the rows' next tries go to alone (fix30's narrowing; None:
+    the address unchanged). A row that ends with something refused, or reached and then given up, is 'partial'
+    (`mark_sent`, `mark_retry`; round 31, fix32)."""
+    cur.execute("""UPDATE outbox SET reached = coalesce(reached, FALSE) OR ?,
+                                     refused = nullif(concat_ws(', ', refused, ?), ''), address = coalesce(?, address)
+                   WHERE id IN (SELECT unnest(?))""",
+                [reached, ", ".join(refused) or None, retry_to, list(ids)])
+
+
+# the status and address of a row at its end: what reached none of its list is 'failed' (all of it to try again on
+# request); what reached some is 'partial', its address the ones it did not reach (refused for good, or given up)
+_PARTLY_END = "CASE WHEN refused IS NULL THEN 'sent' ELSE 'partial' END"
 
 
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:
-    cur.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id IN (SELECT unnest(?))",
-                [now, list(ids)])
+    """Sent to the row's address; a row with addresses refused for good before ends 'partial', addressed to them."""
+    cur.execute(f"""UPDATE outbox SET status = {_PARTLY_END}, address = coalesce(refused, address), sent_at = ?,
+                                      attempts = attempts + 1
+                    WHERE id IN (SELECT unnest(?))""", [now, list(ids)])
 
 
 def mark_retry(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str, now: datetime, *,
                max_attempts: int, base_seconds: float, max_seconds: float | None = None) -> None:
     """Back off exponentially (base × 2^attempts), at most `max_seconds` between tries, so a channel back
     after an hour's outage gets the message within that wait, not hours later; give up after max_attempts
-    (status failed). One read and one write for all the rows: a statement per row made each failed pass of a
-    backlog cost two statements a message (48 waiting messages, an outage's pass: ~0.1 s → ~10 ms)."""
+    (status failed; 'partial' when other addresses of its list took it before, round 31: it read 'failed' though they
+    had it), its address then every address still without it (those refused for good before it too). One read and
+    one write for all the rows: a statement per row made each failed pass of a backlog cost two statements a
+    message (48 waiting messages, an outage's pass: ~0.1 s → ~10 ms)."""
     if not ids:
         return
-    cur.execute("SELECT id, attempts FROM outbox WHERE id IN (SELECT unnest(?))", [list(ids)])
-    rows = [(oid, int(att) + 1) for oid, att in cur.fetchall()]
+    cur.execute("SELECT id, attempts, reached FROM outbox WHERE id IN (SELECT unnest(?))", [list(ids)])
+    rows = [(oid, int(att) + 1, bool(reached)) for oid, att, reached in cur.fetchall()]
     if not rows:
         return
     cur.execute(
-        """UPDATE outbox SET attempts = v.att, status = v.status, last_error = ?, next_attempt_at = v.next_at
+        """UPDATE outbox SET attempts = v.att, status = v.status, last_error = ?, next_attempt_at = v.next_at,
+                             address = CASE WHEN v.status = 'pending' THEN address
+                                            ELSE concat_ws(', ', refused, address) END
            FROM (SELECT unnest(?) AS id, unnest(?) AS att, unnest(?) AS status, unnest(?::TIMESTAMP[]) AS next_at) v
            WHERE outbox.id = v.id""",
-        [error[:500], [oid for oid, _ in rows], [att for _, att in rows],
-         ["failed" if att >= max_attempts else "pending" for _, att in rows],
-         [now + timedelta(seconds=_backoff(att, base_seconds, max_seconds)) for _, att in rows]])
+        [error[:500], [oid for oid, _, _ in rows], [att for _, att, _ in rows],
+         [("partial" if reached else "failed") if att >= max_attempts else "pending" for _, att, reached in rows],
+         [now + timedelta(seconds=_backoff(att, base_seconds, max_seconds)) for _, att, _ in rows]])
 
 
 def _backoff(attempt: int, base_seconds: float, max_seconds: float | None) -> float:
@@ -346,15 +366,20 @@ def delivery_trouble(cur: "duckdb.DuckDBPyConnection", since: datetime,
                      username: str | None = None) -> list[dict[str, Any]]:
     """Subscriptions whose pushes are failing: rows waiting for a retry (a try failed), rows given up
     since `since`; with the oldest waiting row's time, the next try and the latest error. For the pages
-    that tell staff their pushes are not arriving."""
+    that tell staff their pushes are not arriving. `failed` counts the rows given up for every address or for some:
+    `partial` of them reached the list's other addresses, and `missed` names the addresses they did not reach
+    (round 31: a row deferred up to max_attempts read «đã bỏ» though the others had it)."""
     cur.execute(
         """SELECT s.id AS subscription_id, s.username, s.channel, s.address,
                   count(*) FILTER (WHERE o.status = 'pending') AS waiting,
-                  count(*) FILTER (WHERE o.status = 'failed') AS failed,
+                  count(*) FILTER (WHERE o.status IN ('failed', 'partial')) AS failed,
+                  count(*) FILTER (WHERE o.status = 'partial') AS partial,
+                  string_agg(DISTINCT o.address, ', ') FILTER (WHERE o.status = 'partial') AS missed,
                   min(o.created_at) AS since, min(o.next_attempt_at) FILTER (WHERE o.status = 'pending') AS next_try,
                   arg_max(o.last_error, o.id) AS last_error
            FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
-           WHERE ((o.status = 'pending' AND o.attempts > 0) OR (o.status = 'failed' AND o.created_at >= ?))
+           WHERE ((o.status = 'pending' AND o.attempts > 0)
+                  OR (o.status IN ('failed', 'partial') AND o.created_at >= ?))
              AND (CAST(? AS VARCHAR) IS NULL OR s.username = ?)
            GROUP BY ALL ORDER BY s.id""", [since, username, username])
     return dicts(cur)
@@ -371,9 +396,12 @@ def subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int) -> Subscription 
 def requeue_failed(cur: "duckdb.DuckDBPyConnection", sub_id: int, since: datetime, now: datetime) -> list[int]:
     """A subscription's given-up rows raised since `since` go back to waiting, due now, with a fresh attempt
     count (the "Gửi lại các tin lỗi" of Thông báo once the channel is fixed); the next pass sends them with
-    the subscription's other due rows as one message, oldest first (due_rows). Returns their ids."""
-    cur.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = ?
-                   WHERE subscription_id = ? AND status = 'failed' AND created_at >= ? RETURNING id""",
+    the subscription's other due rows as one message, oldest first (due_rows). Returns their ids. A row partly sent
+    goes again to the addresses it did not reach alone (its address since it ended), those refused for good too:
+    the staff member asked, having fixed the list or the mailbox."""
+    cur.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = ?,
+                                     refused = NULL
+                   WHERE subscription_id = ? AND status IN ('failed', 'partial') AND created_at >= ? RETURNING id""",
                 [now, RESEND_NOTE, sub_id, since])
     return sorted(int(r[0]) for r in cur.fetchall())
 

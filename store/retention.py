@@ -7,7 +7,7 @@
                                  (links, raw, full text, tags, collaborator reports, grouped
                                  story items…); the stories they touched are recounted, and a
                                  story left with no items is dropped (alerts keep their item lists)
-    outbox (notifications)       rows done — sent, dropped, failed — last touched (sent, last try)
+    outbox (notifications)       rows done — sent, dropped, failed, partial — last touched (sent, last try)
                                  before retention.notify_days; pending and sending rows are never
                                  purged, however old
     notify_log                   send-log rows logged before retention.notify_days
@@ -156,7 +156,8 @@ def _log_row(cur: "duckdb.DuckDBPyConnection", run_at: datetime, p: Purged, dry_
 
 _NOTIFY_PURGES = (  # (what, table, which rows): an outbox row still waiting (pending, sending) is never purged
     ("notify_outbox", "outbox",
-     "status IN ('sent', 'dropped', 'failed') AND greatest(created_at, coalesce(sent_at, next_attempt_at)) < ?"),
+     "status IN ('sent', 'dropped', 'failed', 'partial') "
+     "AND greatest(created_at, coalesce(sent_at, next_attempt_at)) < ?"),
     ("notify_log", "notify_log", "logged_at < ?"),
 )
 

@@ -337,16 +337,22 @@ def _status(row: dict[str, Any]) -> str:
     return "ok"
 
 
+# The server's latest fetch and latest success are each source's, in source_state, at their latest: fetch_log is the
+# history (Nguồn tin's recent fetches and errors), written in the same transaction with the same times
+# (`record_outcome(s)`), and its max equals source_state's. Until round 31 these two read fetch_log, a second record
+# of the same facts (2.4 million rows after a year of 68 sources every 15 minutes: the last success read there in
+# 7.9 ms, from source_state in 0.3 ms; round 31's probe), and a fetch_log ever trimmed would have said «never
+# collected» (tests/store/test_record_outcomes.py).
 def last_collection_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
     """The last fetch that finished, failed or not: whether the server still tries (the stopped-server rule)."""
-    row = one(cur.execute("SELECT max(finished_at) FROM fetch_log"))
+    row = one(cur.execute("SELECT max(last_attempt_at) FROM source_state"))
     return row[0] if row else None
 
 
 def last_success_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
     """The last fetch that succeeded (items, or an answer that nothing changed): when the server last collected.
     `last_collection_at` counts failed tries too, so a server whose every source failed read as fresh (round 29)."""
-    row = one(cur.execute("SELECT max(finished_at) FROM fetch_log WHERE outcome <> 'error'"))
+    row = one(cur.execute("SELECT max(last_success_at) FROM source_state"))
     return row[0] if row else None
 
 

@@ -372,6 +372,16 @@ def no_dns(monkeypatch):
     monkeypatch.setattr(netguard, "system_resolve_sync", _no_dns)
 
 
+@pytest.fixture(autouse=True)
+def no_developer_config(monkeypatch):
+    """No test reads the configuration or database of the shell that runs pytest: `vocab.config.load()` without a
+    path reads $LANGNGHE_CONFIG and $LANGNGHE_DB (a report test's `settings()`, the limits, the collectors'
+    contract…), and a developer's own, exported, changed their results (round 31, fix32: `cli_in_process` passed it
+    on). A test that means one sets it with `monkeypatch` or the helpers' `env`."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.delenv("LANGNGHE_DB", raising=False)
+
+
 def stop_dashboard_clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     """The dashboard's one clock (dashboard/clock.py) stopped at `when`: every figure a page draws and every time a
     staff action records follow it (data.now reads it)."""
@@ -417,8 +427,10 @@ def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset:
     set up state or read it back: a process costs its start-up and imports (1–2 s of CPU, 5–15 s under load) and,
     for a command that tags, loading the models, which the worker loaded once here (`nlp.service.get_pipeline`).
     Keep a real process (`tests/langnghe/test_crash_and_cli.cli`) for the step a test is about when the process
-    itself matters: its exit, a signal, a crash. $LANGNGHE_DB is unset, as the `cli` helper does, and the variables
-    in `unset`; `cwd` is the working folder for the call. What `main` changes in the process (the root logger, the
+    itself matters: its exit, a signal, a crash. $LANGNGHE_DB and $LANGNGHE_CONFIG are unset, as the `cli` helper
+    does (a developer's own config, exported in the shell that runs pytest, changed what a test's command read until
+    round 31: pass it in `env` when a test means it), and the variables in `unset`; `cwd` is the working folder for
+    the call. What `main` changes in the process (the root logger, the
     secrets directory, the fold cache) is put back."""
     import io
     import logging
@@ -436,7 +448,7 @@ def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset:
     root.addHandler(console)
     root.setLevel(logging.INFO)
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
-    for name in ("LANGNGHE_DB", *unset):
+    for name in ("LANGNGHE_DB", "LANGNGHE_CONFIG", *unset):
         os.environ.pop(name, None)
     os.environ.update(env or {})
     try:

@@ -366,12 +366,11 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
 }
 
 
-# settings that drive a loop where 0 turns it off: 0, or at least this (a snapshot copying the database at every tick,
-# a source polled at every tick; fix29)
+# settings that drive a loop where 0 turns it off: 0, or at least this (a snapshot copying the database at every tick;
+# fix29). A source's interval_minutes, 0 or 1 to a day, is `source_interval_refusal`'s rule, below
 _OFF_OR_AT_LEAST: dict[str, float] = {
     "storage.snapshot_every_minutes": 1,
     "fulltext.catchup_minutes": 1,
-    "sources.interval_minutes": 1,  # 0: schedule.default_interval_minutes
 }
 
 
@@ -445,15 +444,14 @@ def _check_range(where: str, name: str, value: float) -> None:
     # the value as typed: an integer setting is a float here, and «refresh_seconds = 1» was refused as «không phải
     # 1.0» (ux36: a dot in a Vietnamese message reads as a thousands separator, and it was not what the file says)
     said_value = fmt(value)
-    if table == "sources" and name == "interval_minutes" and value > SOURCE_INTERVAL_MAX_MINUTES:
-        raise ConfigError(f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 đến "
-                          f"{SOURCE_INTERVAL_MAX_MINUTES}, không phải {said_value}")
+    if table == "sources" and name == "interval_minutes":  # the rule the form and the runner keep, said for the file
+        if source_interval_refusal(value) is not None:  # (round 31: this check kept its own copy of it before)
+            raise ConfigError(f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 đến "
+                              f"{SOURCE_INTERVAL_MAX_MINUTES}, không phải {said_value}")
+        return
     off_low = _OFF_OR_AT_LEAST.get(f"{table}.{name}")
     if off_low is not None and value != 0 and not value >= off_low:
-        raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {said_value}"
-                          if table != "sources" else
-                          f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ "
-                          f"{off_low:g} trở lên, không phải {said_value}")
+        raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {said_value}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
     if high is not None and inclusive and not low <= value <= high:
         raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {said_value}")

@@ -24,6 +24,18 @@ def to_utc(local: datetime) -> datetime:
     return local - VN_OFFSET
 
 
+def file_stamp(at: datetime) -> str:
+    """Naive UTC → «YYYYmmdd-HHMMSS» in Vietnam time: the one stamp in the names of files and folders Lắng Nghe
+    makes — the copies kept beside a database (`….truoc-nang-cap-…`, `….truoc-khoi-phuc-…`, store/db.py),
+    `langnghe backup`'s file in a folder (`langnghe-….duckdb`) and a report's archive folder (reports/generate.py).
+    Until round 31 each of the three formatted it itself, from its own clock argument (one of them given Vietnam
+    time already, the others UTC): one rule, so a change to one cannot leave the others behind. The caller passes
+    its own clock's reading, so a test's fixed clock names the file. Vietnam time, never the machine's zone (round
+    30: on a server kept in UTC a copy taken at 08:30 was named 0130, and with daylight saving time the names,
+    which `store.db` sorts to keep the newest copies, went back an hour)."""
+    return f"{to_local(at):%Y%m%d-%H%M%S}"
+
+
 def vn_time_struct(seconds: float) -> "time.struct_time":
     """A logging.Formatter's `converter` (given the record's time) for Vietnam time: console lines said «16:54» on
     a server kept in UTC while the dashboard said 23:54 (round 21 walk)."""

@@ -28,7 +28,7 @@ from langnghe.commands._copies import read_back
 from vocab.config import Config
 from vocab.numbers import fmt_num, number
 from vocab.oserrors import os_error_text
-from vocab.timefmt import fmt_local, to_local
+from vocab.timefmt import file_stamp, fmt_local
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,18 +46,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def target(dest: str, now: datetime) -> Path:
-    """The file to write: `dest`, or a name dated in Vietnam time inside it when it is a folder — one that exists,
+    """The file to write: `dest`, or a name dated in Vietnam time (`now` naive UTC; vocab.timefmt.file_stamp) inside it when it is a folder — one that exists,
     or one still to be made, written with a final "/" («sao-luu/»: Path drops the slash, and a file named «sao-luu»
     was made, round 26's maintainer walk)."""
     p = Path(dest)
     folder = p.is_dir() or dest.endswith(("/", os.sep))
-    return p / f"langnghe-{now:%Y%m%d-%H%M%S}.duckdb" if folder else p
+    return p / f"langnghe-{file_stamp(now)}.duckdb" if folder else p
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from store.db import utcnow
 
-    dest = target(args.dest, to_local(utcnow()))
+    dest = target(args.dest, utcnow())
     if dest.exists():
         print(f"langnghe backup: đã có tệp {dest}; chọn tên khác (bản sao lưu không ghi đè tệp nào).", file=sys.stderr)
         return 2

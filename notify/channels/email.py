@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, SendError
+from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, RecipientsRefused, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -162,6 +162,9 @@ class Email:
                 # no recipient, «máy chủ thư trả lỗi 503», for a 451 (round 30's sweep, hostile33)
                 rcpt = recipients(address)
                 refused = smtp.send_message(msg, to_addrs=rcpt)
+        except smtplib.SMTPRecipientsRefused as exc:  # every address refused: which for good, which for now (fix32)
+            raise RecipientsRefused(f"gửi thư không được: {mail_failure(exc, host, port, address)}",
+                                    _answers(exc.recipients), _for_now(exc.recipients)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
                 f"gửi thư không được: {mail_failure(exc, host, port, address)}") from None
@@ -179,11 +182,21 @@ def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
     thử» with the mail server down)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):  # every address refused: each with the server's answer, not
         # the exception's dict («{'a@…': (451, b'4.2.2 …')}», Thông báo's «đang lỗi», review30)
-        answers = _answers(exc.recipients)
-        later = len(_for_now(exc.recipients)) == len(answers)
-        each = "; ".join(f"{a} ({w[:120]})" for a, w in answers.items())
-        return (f"máy chủ thư {'tạm ' if later else ''}từ chối người nhận {each}"
-                + (": sẽ thử lại theo lịch thử lại" if later else ""))[:600]
+        # which for good (5xx: not tried again, fix32), which for now (4xx: tried again by the retry rules)
+        answers, for_now = _answers(exc.recipients), _for_now(exc.recipients)
+        final = [a for a in answers if a not in for_now]
+
+        def each(addresses: list[str] | tuple[str, ...]) -> str:
+            return "; ".join(f"{a} ({answers[a][:120]})" for a in addresses)
+
+        parts = []
+        if final:
+            parts.append(f"máy chủ thư từ chối người nhận {each(final)}: địa chỉ không nhận thư"
+                         + ("; không thử lại cho địa chỉ này" if for_now else ""))
+        if for_now:
+            parts.append(f"máy chủ thư tạm từ chối người nhận {each(for_now)}: sẽ thử lại "
+                         + ("riêng cho địa chỉ này " if final else "") + "theo lịch thử lại")
+        return ". ".join(parts)[:600]
     elif isinstance(exc, smtplib.SMTPAuthenticationError):
         why = "máy chủ thư từ chối đăng nhập (sai tài khoản hoặc mật khẩu gửi thư)"
     elif isinstance(exc, smtplib.SMTPServerDisconnected):

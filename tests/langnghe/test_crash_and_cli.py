@@ -52,8 +52,8 @@ def feed_server(server):
 
 
 def cli(args: list[str], env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
-    e = {**os.environ, **(env or {})}
-    e.pop("LANGNGHE_DB", None)
+    e = {k: v for k, v in os.environ.items() if k not in ("LANGNGHE_DB", "LANGNGHE_CONFIG")}  # a developer's own
+    e.update(env or {})
     return subprocess.run([sys.executable, "-m", "langnghe.cli", *args], capture_output=True, text=True, env=e,
                           timeout=kw.pop("timeout", 120), **kw)
 

@@ -41,7 +41,10 @@ def test_a_list_with_one_address_refused_is_sent_once_and_the_refusal_logged(tmp
         assert [rcpt for rcpt, _ in box.messages] == [["a@uongbi.test", "b@uongbi.test"]]  # once, not at each try
         assert first == {"sent": 1, "retried": 0}
         with db.read() as cur:
-            assert store_notify.outbox_counts(cur) == {"sent": 1}
+            # round 31 (fix32): «gửi được một phần», addressed to the one it did not reach (it read «sent»)
+            assert store_notify.outbox_counts(cur) == {"partial": 1}
+            (trouble,) = store_notify.delivery_trouble(cur, NOW - timedelta(days=1))
+            assert (trouble["partial"], trouble["missed"]) == (1, REFUSED), trouble
             lines = store_notify.recent_log(cur)
         assert len(lines) == 2, lines
         (took,), (refused,) = [x for x in lines if x["ok"]], [x for x in lines if not x["ok"]]

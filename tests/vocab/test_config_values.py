@@ -40,7 +40,9 @@ def _load(tmp_path, text: str):
     ("[storage]\nsnapshot_every_minutes = -1\n", "[storage] snapshot_every_minutes phải là 0 (tắt) hoặc từ 1 trở lên"),
     ("[fulltext]\ncatchup_minutes = 0.5\n", "[fulltext] catchup_minutes phải là 0 (tắt) hoặc từ 1 trở lên"),
     ('[[sources]]\nname = "a"\nkind = "rss"\nurl = "https://a.vn/r.rss"\noutlet = "A"\ninterval_minutes = 0.01\n',
-     "interval_minutes phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 trở lên"),
+     # the whole range, as for a value over it (round 31: one rule, `source_interval_refusal`; «từ 1 trở lên» before)
+     "[sources[0]] interval_minutes phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 đến 1440, "
+     "không phải 0.01"),
     ("[storage]\nmax_text_chars = -1\n", "[storage] max_text_chars phải từ 1"),
     ("[storage]\nkeep_upgrade_copies = 0\n", "[storage] keep_upgrade_copies phải từ 1"),
     ("[dashboard]\nport = 70000\n", "[dashboard] port phải từ 1 đến 65535"),
@@ -154,3 +156,22 @@ def test_a_harmful_number_in_a_parts_section_is_refused_at_load(tmp_path, toml, 
 ])
 def test_parts_values_at_the_edges_of_their_range_load(tmp_path, toml):
     _load(tmp_path, toml)
+
+
+_SOURCE = '[[sources]]\nname = "a"\nkind = "rss"\nurl = "https://a.vn/r.rss"\noutlet = "A"\ninterval_minutes = {}\n'
+
+
+@pytest.mark.parametrize("minutes", [0, 1, 15, 1440, 0.5, -5, 1441, 1e9, 1e-9, 0.9999, 1440.0001])
+def test_the_config_file_refuses_a_source_interval_by_the_form_s_and_the_runner_s_rule(tmp_path, minutes, monkeypatch):
+    """`_check_range` kept its own «0, or 1 to 1440» beside `source_interval_refusal` (the form, the runner, a
+    managed_sources row) until round 31: one rule now. A rule changed there is the file's rule too."""
+    refused = C.source_interval_refusal(minutes) is not None
+    if refused:
+        with pytest.raises(C.ConfigError, match=r"interval_minutes phải là 0 .* hoặc từ 1 đến 1440, không phải"):
+            _load(tmp_path, _SOURCE.format(repr(float(minutes))))
+    else:
+        assert _load(tmp_path, _SOURCE.format(minutes)).sources[0].interval_minutes == minutes
+    monkeypatch.setattr(C, "source_interval_refusal", lambda m: None if m == 0 else "một quy tắc khác")
+    if minutes != 0:
+        with pytest.raises(C.ConfigError, match="interval_minutes phải là 0"):
+            _load(tmp_path, _SOURCE.format(minutes))
