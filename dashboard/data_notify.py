@@ -79,15 +79,10 @@ def trouble_text(t: dict, labels: dict[str, str]) -> str:
             + "; ".join(parts) + (f". Lỗi gần nhất: {t['last_error']}" if t.get("last_error") else "."))
 
 
-# an outbox state the page's QUEUE_LABELS does not name (added in round 31, fix32, when the pages were another
-# helper's): named here, the page's caption shows a key it does not know as it is
-NEW_QUEUE_LABELS = {"partial": "gửi được một phần"}
-
-
 @st.cache_data(ttl=TTL, show_spinner=False)
 def outbox_counts() -> dict[str, int]:
     with data.db().read() as cur:
-        return {NEW_QUEUE_LABELS.get(k, k): v for k, v in store_notify.outbox_counts(cur).items()}
+        return store_notify.outbox_counts(cur)
 
 
 def save(user: User, sub: store_notify.Subscription) -> int:

@@ -14,7 +14,7 @@ from vocab.labels import TOPIC_LABELS, topics_text
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
 QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
-                "dropped": "không gửi (cảnh báo đã bỏ qua hoặc đăng ký đã tắt)"}
+                "partial": "gửi được một phần", "dropped": "không gửi (cảnh báo đã bỏ qua hoặc đăng ký đã tắt)"}
 RESULTS = {"sent": "được", "failed": "lỗi", "dropped": "không gửi"}  # the send log's Kết quả column
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 

@@ -92,14 +92,17 @@ def _push_trouble() -> None:
     trouble = dn.delivery_trouble()
     if not trouble:
         return
-    waiting, failed = sum(t["waiting"] for t in trouble), sum(t["failed"] for t in trouble)
+    waiting = sum(t["waiting"] for t in trouble)
+    partial = sum(t.get("partial") or 0 for t in trouble)  # given up for some addresses, the others had it (fix32)
+    failed = sum(t["failed"] for t in trouble) - partial
     labels = dn.channels()
     chans = ", ".join(dict.fromkeys(labels.get(t["channel"], t["channel"]) for t in trouble))
     since = min(t["since"] for t in trouble)
     st.warning(
         f"Thông báo đẩy đang lỗi ({chans}): "
         + "; ".join(x for x in (f"{waiting} tin chờ gửi lại" if waiting else "",
-                                f"{failed} tin đã bỏ" if failed else "") if x)
+                                f"{failed} tin đã bỏ" if failed else "",
+                                f"{partial} tin chỉ gửi được một phần" if partial else "") if x)
         + f", từ {data.local(since):%H:%M %d/%m}. Cảnh báo vẫn hiện trên trang này và trang Cảnh báo; "
           "chi tiết ở trang Thông báo.", icon=":material/notifications_off:")
 
