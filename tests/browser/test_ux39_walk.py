@@ -43,3 +43,30 @@ def test_a_page_opened_right_after_a_search_keeps_no_search_in_its_address(serve
     settle(page)
     page.wait_for_timeout(1000)
     assert "/explorer?" in page.url and "sent=negative" in page.url and "period=today" in page.url, page.url
+
+
+def test_signing_in_with_the_keyboard_alone(served, chromium):
+    """The sign-in form, Tab by Tab: the name, Tab, the password, Enter signs in (the form ignored Enter: nothing
+    happened, nothing said why). What Tab meets on the way is named in Vietnamese: the heading's anchor was «Link to
+    heading», the password's eye «Show password»."""
+    page = chromium.new_context(**DESK).new_page()
+    page.goto(f"{served.base}/", wait_until="networkidle")
+    page.get_by_label("Tên đăng nhập", exact=True).wait_for(timeout=60_000)
+    wait_for_run(page)
+    met = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        met.append(page.evaluate("() => [document.activeElement.getAttribute('aria-label'), "
+                                 "document.activeElement.innerText]"))
+        if met[-1][0] == "Tên đăng nhập":
+            break
+    assert met[-1][0] == "Tên đăng nhập", met
+    named = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+    assert "Link to heading" not in named and "Show password" not in named, named
+    assert "Liên kết đến mục này" in named and "Hiện các ký tự đã gõ" in named, named
+    page.keyboard.type("xem")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Mật khẩu"
+    page.keyboard.type(served.passwords["xem"])
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
