@@ -18,7 +18,7 @@ from vocab.labels import SENTIMENT_ORDER
 from vocab.numbers import fmt_num
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
-    WHOLE_DAYS_ONLY, number, sentiment_label, too_new_text, topic_label,
+    WHOLE_DAYS_ONLY, number, sentiment_label, too_new_text, topic_label, total_since_text,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -132,8 +132,10 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                  f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.",
                  "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     row.metric("Cảnh báo đang mở", number(n_open))
-    row.metric("Tổng số tin", number(t["items"]),
-               delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
+    since = today["collecting_since"]
+    period, meaning = total_since_text(since and data.local(since), data.local(data.now()))
+    row.metric("Tổng số tin", number(t["items"]), help=meaning,
+               delta=(f"{period}: b" if period else "B") + f"áo chí {number(t['press'])} · MXH {number(t['social'])}"
                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
     _today_links()

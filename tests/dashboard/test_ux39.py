@@ -26,3 +26,28 @@ def test_an_empty_box_on_the_sign_in_form_is_asked_for_not_tried(demo_env):
     assert not at.error
     with demo_env.db.read() as cur:
         assert [r["ok"] for r in store_users.recent_logins(cur)] == [True]
+
+
+def test_the_total_on_overview_says_since_when(demo_env):
+    """Tổng quan's «Tổng số tin» (every item stored) stood among four «hôm nay» figures with no period: «601» of what
+    time? Its split now starts with the day the oldest item kept was collected, and its help says what it counts."""
+    from dashboard.data import local
+
+    with demo_env.db.read() as cur:
+        first = cur.execute("SELECT min(fetched_at) FROM items").fetchone()[0]
+    at = demo_env.page("overview", "viewer").run()
+    (total,) = [m for m in at.metric if m.label == "Tổng số tin"]
+    day = local(first)
+    assert total.proto.delta.startswith(f"từ {day:%d/%m}") and ": báo chí " in total.proto.delta, total.proto.delta
+    assert f"thu thập từ ngày {day:%d/%m/%Y} đến nay" in total.proto.help, total.proto.help
+
+
+def test_the_total_names_the_year_only_when_it_is_another():
+    from datetime import datetime
+
+    from dashboard.labels import total_since_text
+
+    now = datetime(2026, 12, 8, 9, 0)
+    assert total_since_text(datetime(2026, 11, 24, 7, 0), now)[0] == "từ 24/11"
+    assert total_since_text(datetime(2025, 11, 24, 7, 0), now)[0] == "từ 24/11/2025"
+    assert total_since_text(None, now) == ("", "Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn.")
