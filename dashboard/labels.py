@@ -189,13 +189,13 @@ def delta_text(now: float, usual: float | None) -> str | None:
 
 
 def total_since_text(since_local: Any, now_local: Any) -> tuple[str, str]:
-    """Tổng quan's «Tổng số tin»: (the period before its press / social split, «từ 24/11»; its help). The figure counts
+    """Tổng quan's «Tổng số tin»: (the period before its press / social split, «Từ 24/11»; its help). The figure counts
     every item stored, of every source and area, since the first still kept was collected: beside four figures of
     «hôm nay» it gave no period (round 31, ux39). The year only when it is not this one."""
     if since_local is None:
         return "", "Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn."
     day = f"{since_local:%d/%m}" + (f"/{since_local:%Y}" if since_local.year != now_local.year else "")
-    return f"từ {day}", (f"Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn, thu thập từ ngày "
+    return f"Từ {day}", (f"Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn, thu thập từ ngày "
                          f"{since_local:%d/%m/%Y} đến nay (tin cũ hơn thời hạn lưu trữ được tự xóa).")
 
 

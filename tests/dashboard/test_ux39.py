@@ -38,7 +38,7 @@ def test_the_total_on_overview_says_since_when(demo_env):
     at = demo_env.page("overview", "viewer").run()
     (total,) = [m for m in at.metric if m.label == "Tổng số tin"]
     day = local(first)
-    assert total.proto.delta.startswith(f"từ {day:%d/%m}") and ": báo chí " in total.proto.delta, total.proto.delta
+    assert total.proto.delta.startswith(f"Từ {day:%d/%m}") and ": báo chí " in total.proto.delta, total.proto.delta
     assert f"thu thập từ ngày {day:%d/%m/%Y} đến nay" in total.proto.help, total.proto.help
 
 
@@ -48,6 +48,6 @@ def test_the_total_names_the_year_only_when_it_is_another():
     from dashboard.labels import total_since_text
 
     now = datetime(2026, 12, 8, 9, 0)
-    assert total_since_text(datetime(2026, 11, 24, 7, 0), now)[0] == "từ 24/11"
-    assert total_since_text(datetime(2025, 11, 24, 7, 0), now)[0] == "từ 24/11/2025"
+    assert total_since_text(datetime(2026, 11, 24, 7, 0), now)[0] == "Từ 24/11"
+    assert total_since_text(datetime(2025, 11, 24, 7, 0), now)[0] == "Từ 24/11/2025"
     assert total_since_text(None, now) == ("", "Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn.")
