@@ -51,3 +51,39 @@ def test_the_total_names_the_year_only_when_it_is_another():
     assert total_since_text(datetime(2026, 11, 24, 7, 0), now)[0] == "Từ 24/11"
     assert total_since_text(datetime(2025, 11, 24, 7, 0), now)[0] == "Từ 24/11/2025"
     assert total_since_text(None, now) == ("", "Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn.")
+
+
+def _statuses(env) -> dict[str, str]:
+    with env.db.read() as cur:
+        return dict(cur.execute("SELECT alert_id, status FROM alerts").fetchall())
+
+
+def test_a_link_to_a_closed_alert_opens_that_alert(demo_env):
+    """A push's link, «/alerts?alert=A…», to an alert a colleague has resolved since: the page opened the head of
+    «Đang mở» instead (another alert, with its actions) and said nothing. Now «Hiển thị» moves to the group that holds
+    it and it is the alert opened."""
+    closed = sorted(a for a, s in _statuses(demo_env).items() if s in ("resolved", "dismissed"))
+    assert closed, "the seeded database has a closed alert"
+    at = demo_env.page("alerts", "analyst")
+    at.query_params["alert"] = closed[0]
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="alert_pick").value == closed[0]
+    assert at.session_state["alert_filter"] == "Đã xử lý / bỏ qua"
+    assert not at.warning
+
+
+def test_a_link_to_no_alert_says_so(demo_env):
+    at = demo_env.page("alerts", "viewer")
+    at.query_params["alert"] = "A999999"
+    at.run()
+    assert not at.exception
+    (said,) = [w.value for w in at.warning if "A999999" in w.value]
+    assert said.startswith("Không có cảnh báo «A999999»: mã không đúng"), said
+
+
+def test_an_open_alert_link_and_the_groups():
+    from dashboard.views.alerts import group_of
+
+    assert [group_of(s) for s in ("new", "reopened", "resolved", "dismissed", "merged")] == [
+        "Đang mở", "Đang mở", "Đã xử lý / bỏ qua", "Đã xử lý / bỏ qua", "Tất cả"]
