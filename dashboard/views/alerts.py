@@ -268,7 +268,7 @@ def _timeline_chart(alert_id: str, per_hour: pd.DataFrame) -> None:
     fig.update_layout(separators=ui.SEPARATORS, height=182, margin=dict(l=0, r=0, t=ui.TITLE_TOP, b=0),
                       title="Diễn biến số tin",
                       xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
-                      yaxis=ui.count_axis(per_hour["n"].max()))
+                      yaxis=ui.count_axis(per_hour["n"].max(), title="Tin mỗi giờ"))  # its unit (ux39)
     ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
                          selection_mode="points")
     st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")

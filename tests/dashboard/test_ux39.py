@@ -87,3 +87,16 @@ def test_an_open_alert_link_and_the_groups():
 
     assert [group_of(s) for s in ("new", "reopened", "resolved", "dismissed", "merged")] == [
         "Đang mở", "Đang mở", "Đã xử lý / bỏ qua", "Đã xử lý / bỏ qua", "Tất cả"]
+
+
+def test_the_alerts_hourly_chart_says_its_unit(demo_env):
+    """Cảnh báo's «Diễn biến số tin»: bars of 1 and 2 against an axis with no word, beside a reason that counts items in
+    24 hours and a «Số tin» of the whole alert. Its axis now says «Tin mỗi giờ»."""
+    import json
+
+    from tests.dashboard.test_ux31 import _open_alert
+
+    at, _ = _open_alert(demo_env)
+    layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+    (timeline,) = [lay for lay in layouts if (lay.get("title") or {}).get("text") == "Diễn biến số tin"]
+    assert timeline["yaxis"]["title"]["text"] == "Tin mỗi giờ"
