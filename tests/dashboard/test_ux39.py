@@ -100,3 +100,14 @@ def test_the_alerts_hourly_chart_says_its_unit(demo_env):
     layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
     (timeline,) = [lay for lay in layouts if (lay.get("title") or {}).get("text") == "Diễn biến số tin"]
     assert timeline["yaxis"]["title"]["text"] == "Tin mỗi giờ"
+
+
+def test_the_briefing_held_message_has_its_marks():
+    """«Đánh dấu đã giao ban» said «Trang nay tính từ thời điểm này»: «nay» for «này», a slip staff read each week."""
+    from datetime import datetime
+
+    from dashboard.views.briefing import held_text
+
+    said = held_text(datetime(2026, 12, 8, 4, 44), datetime(2026, 12, 1, 4, 44))
+    assert "Trang nay " not in said and "Trang này từ nay tính từ lúc đó;" in said, said
+    assert said.endswith("chọn «Từ ngày» 01/12/2026 và «Từ giờ» 04:44.")
