@@ -72,11 +72,20 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
   [data-testid="stElementContainer"]:has([data-testid="stDataFrame"] > [data-testid="stElementToolbar"]) {
     margin-top: 2.75rem; }
 }
+/* Tổng quan's open alerts, each a link to the alert (round 31, ux39) drawn as the line of text it was: its title
+   wraps (a page link cuts it at one line), no page icon before the level's dot, no padding */
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] { padding: 0 !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] > span:has([data-testid="stIconMaterial"]) {
+  display: none !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] * { white-space: normal !important;
+  overflow: visible !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] p { font-size: 1rem; line-height: 1.6; }
 /* the script that brings a refusal into sight (`ui.flash`) is no element of the page: no gap under the message */
 [data-testid="stElementContainer"]:has(.ln-into-view) { display: none !important; }
 </style>
 """
 
+ALERT_LINE = "alertline-"  # the key prefix of Tổng quan's open alert lines (their CSS in BASE_CSS)
 NO_PRINT = "noprint_"  # a key's prefix: `st.container(key=NO_PRINT + "…")` is drawn on screen, not on paper (PRINT_CSS)
 PRINT_CSS = """
 <style>
@@ -751,11 +760,13 @@ def chart_data(table: pd.DataFrame, **kw: Any) -> None:
         dataframe(table, hide_index=True, width="stretch", **kw)
 
 
-def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:
-    """A link to another page of the navigation (registered by app.py), if this user has that page."""
+def page_link(name: str, label: str, query_params: dict[str, str] | None = None,
+              icon: str | None = ":material/arrow_forward:") -> bool:
+    """A link to another page of the navigation (registered by app.py), if this user has that page; whether drawn."""
     page = st.session_state.get("_pages", {}).get(name)
     if page is not None:
-        st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
+        st.page_link(page, label=label, icon=icon, query_params=query_params)
+    return page is not None
 
 
 def open_items(filters: dict[str, str | list[str]]) -> None:

@@ -232,15 +232,20 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
 
 
 def _alert_line(col: Any, a: pd.Series) -> None:
-    """One open alert: its level's dot, code and title, then its level in words, state, items and time."""
-    col.markdown(
-        # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
-        # print), and the year: an alert can stay open past New Year
-        f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-        f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
-        f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
-        f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
-    )
+    """One open alert: its level's dot, code and title, then its level in words, state, items and time. The first line
+    opens the alert on Cảnh báo (`?alert=…`): staff watching live clicked a title they read here and nothing happened;
+    they had to open the queue and find it again in «Mở cảnh báo» (round 31, ux39)."""
+    head = f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}"
+    # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
+    # print), and the year: an alert can stay open past New Year
+    facts = (f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
+             f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
+             f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]")
+    with col, st.container(key=f"{ui.ALERT_LINE}{a['alert_id']}", gap=None):  # drawn as the text was: ui.BASE_CSS
+        if ui.page_link("alerts", head, {"alert": str(a["alert_id"])}, icon=None):
+            st.markdown(facts)
+        else:  # a page without the navigation (tests): the line as text
+            st.markdown(f"{head}  \n{facts}")
 
 
 # «Tin mới nhất» in pixels that fit the 954 px of a 1366 px page with the sidebar open, in rows of two lines: its

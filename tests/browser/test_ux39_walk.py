@@ -70,3 +70,22 @@ def test_signing_in_with_the_keyboard_alone(served, chromium):
     page.keyboard.type(served.passwords["xem"])
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
+
+
+def test_an_open_alert_on_overview_opens_that_alert(served, served_as, chromium):
+    """Tổng quan lists the open alerts; a click on one did nothing (a line of text): staff had to open the queue and find
+    it again. Each is now a link to the alert, its title wrapped as the text was."""
+    page = chromium.new_context(storage_state=served_as("xem"), **DESK).new_page()
+    page.goto(f"{served.base}/", wait_until="networkidle")
+    wait_for_run(page)
+    line = page.get_by_role("link").filter(has_text="· ").filter(has_text="A0000").first
+    line.wait_for(timeout=30_000)
+    code = line.inner_text().split("·")[0].strip(" ●\n")
+    assert code.startswith("A0000"), code
+    link_height = line.evaluate("e => e.getBoundingClientRect().height")
+    line.click()
+    page.get_by_role("heading", level=1).filter(has_text="Cảnh báo").first.wait_for(timeout=30_000)
+    settle(page)
+    assert page.url.endswith(f"/alerts?alert={code}"), page.url
+    page.get_by_role("heading").filter(has_text=code).first.wait_for(timeout=30_000)
+    assert link_height < 80, link_height  # one or two lines of title, not a cut line nor a padded button
