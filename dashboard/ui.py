@@ -80,6 +80,10 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] * { white-space: normal !important;
   overflow: visible !important; }
 [class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] p { font-size: 1rem; line-height: 1.6; }
+/* A link reached with Tab (the sidebar's pages, «Xem tin hôm nay…», an open alert) showed its focus as Streamlit's
+   15 % grey band, hardly seen (round 31, ux39, keyboard walk); buttons have a red ring: links get one too */
+[data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 2px solid rgba(197, 57, 72, 0.8) !important; outline-offset: 1px; }
 /* the script that brings a refusal into sight (`ui.flash`) is no element of the page: no gap under the message */
 [data-testid="stElementContainer"]:has(.ln-into-view) { display: none !important; }
 </style>

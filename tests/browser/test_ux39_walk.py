@@ -89,3 +89,21 @@ def test_an_open_alert_on_overview_opens_that_alert(served, served_as, chromium)
     assert page.url.endswith(f"/alerts?alert={code}"), page.url
     page.get_by_role("heading").filter(has_text=code).first.wait_for(timeout=30_000)
     assert link_height < 80, link_height  # one or two lines of title, not a cut line nor a padded button
+
+
+def test_a_link_reached_with_tab_shows_it(served, served_as, chromium):
+    """The keyboard walk: a sidebar page or a page link reached with Tab showed its focus as a 15 % grey band, where a
+    button has a red ring. Both kinds of link now have a ring too."""
+    page = chromium.new_context(storage_state=served_as("xem"), **DESK).new_page()
+    page.goto(f"{served.base}/", wait_until="networkidle")
+    wait_for_run(page)
+    rings = {}
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        kind, ring = page.evaluate("""() => { const e = document.activeElement, c = getComputedStyle(e);
+            return [e.dataset.testid || '', c.outlineStyle !== 'none' && parseFloat(c.outlineWidth) >= 2]; }""")
+        if kind in ("stSidebarNavLink", "stPageLink-NavLink"):
+            rings.setdefault(kind, ring)
+        if len(rings) == 2:
+            break
+    assert rings == {"stSidebarNavLink": True, "stPageLink-NavLink": True}, rings
