@@ -54,6 +54,7 @@ try:
         listed.append(st.Page(lambda: _land(home, said), title=home.title, url_path=asked, visibility="hidden"))
     chosen = st.navigation(listed, expanded=True)  # every page listed (Streamlit folds after 10)
     _say_where_landed(chosen is listed[0])
+    ui.address_of(chosen.url_path)  # a late query of the page left is not kept on this one
     chosen.run()
     gate.cookie_sent()  # not reached when a rerun cut the run short: the next run writes the cookie again
 except StorageError as exc:  # corrupt, read-only or full database: plain Vietnamese, no traceback

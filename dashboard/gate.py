@@ -79,6 +79,9 @@ def _write_cookie(token: str | None, max_age_s: int) -> None:
     )
 
 
+LOGIN_EMPTY = "Nhập cả tên đăng nhập và mật khẩu rồi bấm «Đăng nhập» (hoặc Enter)."
+
+
 def _login_form(auth: AuthService) -> None:
     why = st.session_state.get("_login_why")
     _, mid, _ = st.columns([1, 1.2, 1])
@@ -87,11 +90,15 @@ def _login_form(auth: AuthService) -> None:
         st.caption("Theo dõi báo chí và mạng xã hội, nắm bắt dư luận xã hội")
         if why in _EXPIRED:
             st.info(_EXPIRED[why])
-        with st.form("login", enter_to_submit=False):
+        # Enter signs in, as on every sign-in form (ux39: typed with the keyboard alone, the password then Enter did
+        # nothing, and nothing said why); a box left empty is asked for, not tried (a try counts towards a lockout)
+        with st.form("login", enter_to_submit=True):
             username = st.text_input("Tên đăng nhập", key="login_user")
             password = st.text_input("Mật khẩu", type="password", key="login_password")
             submitted = st.form_submit_button("Đăng nhập", type="primary", width="stretch")
-        if submitted:
+        if submitted and not (username.strip() and password):
+            st.error(LOGIN_EMPTY)
+        elif submitted:
             res = auth.login(username, password, client=_client(auth.s.trusted_proxies))
             if res.ok and res.token:
                 st.session_state["auth_token"] = res.token

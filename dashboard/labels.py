@@ -188,6 +188,17 @@ def delta_text(now: float, usual: float | None) -> str | None:
     return f"{pct:+.0f}% so với TB {fmt_num(usual, 1)} tin"
 
 
+def total_since_text(since_local: Any, now_local: Any) -> tuple[str, str]:
+    """Tổng quan's «Tổng số tin»: (the period before its press / social split, «Từ 24/11»; its help). The figure counts
+    every item stored, of every source and area, since the first still kept was collected: beside four figures of
+    «hôm nay» it gave no period (round 31, ux39). The year only when it is not this one."""
+    if since_local is None:
+        return "", "Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn."
+    day = f"{since_local:%d/%m}" + (f"/{since_local:%Y}" if since_local.year != now_local.year else "")
+    return f"Từ {day}", (f"Mọi tin, bài hệ thống đang lưu, mọi nguồn và địa bàn, thu thập từ ngày "
+                         f"{since_local:%d/%m/%Y} đến nay (tin cũ hơn thời hạn lưu trữ được tự xóa).")
+
+
 TOO_NEW = "chưa đủ dữ liệu để so sánh"
 WHOLE_DAYS_ONLY = "mức thường lệ chỉ tính những ngày đã thu thập trọn ngày"  # why, after too_new_text on each page
 

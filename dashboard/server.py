@@ -153,6 +153,12 @@ TOOLBAR_WORDS = {
     # a toast's long text is cut with a «view more» / «view less» link, and its × is labelled «Close»: refusals were
     # said in a toast in round 29 (ux35); since round 30 (ux38) no page toasts, kept for one that would
     "view more": "xem thêm", "view less": "thu gọn", "Close": "Đóng",
+    # what a keyboard or a screen reader meets first (round 31, ux39: Tab from the sign-in page's top reached «Link to
+    # heading», then «Show password»): a heading's anchor, the password box's eye, the sidebar's fold buttons
+    # (the eye's words leave out «mật khẩu»: a search by label for the box, «Mật khẩu», found the button too)
+    "Link to heading": "Liên kết đến mục này", "Show password": "Hiện các ký tự đã gõ",
+    "Hide password": "Ẩn các ký tự đã gõ",
+    "Collapse sidebar": "Thu gọn thanh bên", "Expand sidebar": "Mở thanh bên",
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
 # «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
@@ -163,7 +169,9 @@ SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\
                 "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label],'
-                  '[data-testid="stToast"] button[aria-label]')
+                  '[data-testid="stToast"] button[aria-label],[data-testid="stHeaderActionElements"] a[aria-label],'
+                  '[data-testid="stTextInputRootElement"] button[aria-label],'
+                  '[data-testid="stSidebarCollapseButton"] button[aria-label],[data-testid="stExpandSidebarButton"][aria-label]')
 _TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],[data-testid="InputInstructions"],[data-testid="stToastViewButton"],'
                   '[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'

@@ -72,11 +72,24 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
   [data-testid="stElementContainer"]:has([data-testid="stDataFrame"] > [data-testid="stElementToolbar"]) {
     margin-top: 2.75rem; }
 }
+/* Tổng quan's open alerts, each a link to the alert (round 31, ux39) drawn as the line of text it was: its title
+   wraps (a page link cuts it at one line), no page icon before the level's dot, no padding */
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] { padding: 0 !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] > span:has([data-testid="stIconMaterial"]) {
+  display: none !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] * { white-space: normal !important;
+  overflow: visible !important; }
+[class*="st-key-alertline-"] [data-testid="stPageLink-NavLink"] p { font-size: 1rem; line-height: 1.6; }
+/* A link reached with Tab (the sidebar's pages, «Xem tin hôm nay…», an open alert) showed its focus as Streamlit's
+   15 % grey band, hardly seen (round 31, ux39, keyboard walk); buttons have a red ring: links get one too */
+[data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 2px solid rgba(197, 57, 72, 0.8) !important; outline-offset: 1px; }
 /* the script that brings a refusal into sight (`ui.flash`) is no element of the page: no gap under the message */
 [data-testid="stElementContainer"]:has(.ln-into-view) { display: none !important; }
 </style>
 """
 
+ALERT_LINE = "alertline-"  # the key prefix of Tổng quan's open alert lines (their CSS in BASE_CSS)
 NO_PRINT = "noprint_"  # a key's prefix: `st.container(key=NO_PRINT + "…")` is drawn on screen, not on paper (PRINT_CSS)
 PRINT_CSS = """
 <style>
@@ -356,6 +369,24 @@ def hold_kept() -> None:
     for key, default in list(_KEPT_DEFAULTS.items()):
         if key in st.session_state:
             _hold(key, default)
+
+
+RAN_PAGE = "_ran_page"  # the page the session's last run drew (`address_of`)
+
+
+def address_of(page: str) -> None:
+    """At the start of a run that opens another page than the last run drew, with no address parameters of its own
+    (dashboard/app.py): the browser's address is told again that it has none. A click on a page's name right after
+    typing in Tin bài's search (held by dashboard.server.NAV_AFTER_COMMIT until the search's commit has gone out)
+    ended on «/alerts?q=…» 4 times in 6 (Chromium, round 31: ux39): the search's run wrote `q` to the address, and
+    Streamlit 1.67's frontend, which had cleared the address for the page change, took that late query back and put it
+    on the new page's address. Streamlit sends a query only when it changes, and this run's query is empty as it
+    was; `clear` sends it anyway, after the late one, and a browser whose address has none does nothing with it. A
+    page opened with its own parameters (a chart's click, «?alert=…») keeps them."""
+    last = st.session_state.get(RAN_PAGE)
+    st.session_state[RAN_PAGE] = page
+    if last is not None and last != page and not len(st.query_params):
+        st.query_params.clear()
 
 
 def _hold(key: str, default: Any) -> None:
@@ -733,11 +764,13 @@ def chart_data(table: pd.DataFrame, **kw: Any) -> None:
         dataframe(table, hide_index=True, width="stretch", **kw)
 
 
-def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:
-    """A link to another page of the navigation (registered by app.py), if this user has that page."""
+def page_link(name: str, label: str, query_params: dict[str, str] | None = None,
+              icon: str | None = ":material/arrow_forward:") -> bool:
+    """A link to another page of the navigation (registered by app.py), if this user has that page; whether drawn."""
     page = st.session_state.get("_pages", {}).get(name)
     if page is not None:
-        st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
+        st.page_link(page, label=label, icon=icon, query_params=query_params)
+    return page is not None
 
 
 def open_items(filters: dict[str, str | list[str]]) -> None:

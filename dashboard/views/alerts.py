@@ -42,6 +42,7 @@ def render() -> None:
     # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 268 px of its 283 and cut «Tất cả» (round 27)
     bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     ui.keep("alert_filter", "Đang mở")  # kept while another page is open
+    missing = _follow_link(st.query_params.get("alert"))
     choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content") or "Đang mở"
     # no alert: no «·» left
     bar.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))
@@ -79,6 +80,8 @@ def render() -> None:
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
                    "(đang mở trước, rồi theo mức độ, mức ưu tiên, mới nhất); các cảnh báo còn lại ít quan trọng "
                    "hơn, đã cũ.")
+    if missing:
+        st.warning(missing, icon=":material/search_off:")
     ids = list(queue["alert_id"])
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
@@ -98,6 +101,29 @@ def render() -> None:
     if not (alert_id and _detail(alert_id, queue)):
         with top.container():
             ui.flash()
+
+
+def group_of(status: str) -> str:
+    """The choice of «Hiển thị» whose group holds an alert of `status` (a merged alert is only in «Tất cả»)."""
+    return next((k for k, v in FILTERS.items() if v is not None and status in v), "Tất cả")
+
+
+def _follow_link(wanted: str | None) -> str | None:
+    """A link to one alert (`?alert=A000011`: a push's, a bookmark), on arriving at the page (no alert picked yet):
+    the choice of «Hiển thị» is moved to the group that holds it, so that it is the alert opened; or, when there is no
+    such alert, a sentence that says so. Round 31's walk (ux39): a push's link to an alert a colleague had resolved
+    meanwhile opened the head of «Đang mở» instead, another alert with its actions, and nothing said so; a mistyped
+    or purged one too."""
+    if not wanted or "alert_pick" in st.session_state:
+        return None
+    a = data.alert(wanted)
+    if a is None:
+        return (f"Không có cảnh báo «{md(wanted, 40)}»: mã không đúng, hoặc cảnh báo đã bị xóa theo thời hạn lưu "
+                "trữ. Dưới đây là hàng đợi cảnh báo.")
+    group = FILTERS.get(st.session_state.get("alert_filter") or "Đang mở")
+    if group is not None and a["status"] not in group:
+        st.session_state["alert_filter"] = group_of(a["status"])
+    return None
 
 
 # session key: the alert the last action was on (`_act`). Round 24's walk: «Tiếp nhận» on the head of the queue moved it
@@ -242,7 +268,7 @@ def _timeline_chart(alert_id: str, per_hour: pd.DataFrame) -> None:
     fig.update_layout(separators=ui.SEPARATORS, height=182, margin=dict(l=0, r=0, t=ui.TITLE_TOP, b=0),
                       title="Diễn biến số tin",
                       xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
-                      yaxis=ui.count_axis(per_hour["n"].max()))
+                      yaxis=ui.count_axis(per_hour["n"].max(), title="Tin mỗi giờ"))  # its unit (ux39)
     ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
                          selection_mode="points")
     st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")

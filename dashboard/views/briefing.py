@@ -363,5 +363,5 @@ def _mark_held(since: datetime) -> None:
 def held_text(now: datetime, since: datetime) -> str:
     """What «Đánh dấu đã giao ban» did, and how to get back what the page showed: the page starts again from
     now, empty, and staff who marked before printing did not know where the briefing went (round 21 walk)."""
-    return (f"Đã ghi nhận buổi giao ban lúc {now:%H:%M %d/%m/%Y}. Trang nay tính từ thời điểm này; muốn xem lại "
+    return (f"Đã ghi nhận buổi giao ban lúc {now:%H:%M %d/%m/%Y}. Trang này từ nay tính từ lúc đó; muốn xem lại "
             f"hoặc in kỳ vừa giao ban, chọn «Từ ngày» {since:%d/%m/%Y} và «Từ giờ» {since:%H:%M}.")

@@ -18,7 +18,7 @@ from vocab.labels import SENTIMENT_ORDER
 from vocab.numbers import fmt_num
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
-    WHOLE_DAYS_ONLY, number, sentiment_label, too_new_text, topic_label,
+    WHOLE_DAYS_ONLY, number, sentiment_label, too_new_text, topic_label, total_since_text,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -135,8 +135,10 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                  f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.",
                  "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     row.metric("Cảnh báo đang mở", number(n_open))
-    row.metric("Tổng số tin", number(t["items"]),
-               delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
+    since = today["collecting_since"]
+    period, meaning = total_since_text(since and data.local(since), data.local(data.now()))
+    row.metric("Tổng số tin", number(t["items"]), help=meaning,
+               delta=(f"{period}: b" if period else "B") + f"áo chí {number(t['press'])} · MXH {number(t['social'])}"
                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
     _today_links()
@@ -233,15 +235,20 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
 
 
 def _alert_line(col: Any, a: pd.Series) -> None:
-    """One open alert: its level's dot, code and title, then its level in words, state, items and time."""
-    col.markdown(
-        # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
-        # print), and the year: an alert can stay open past New Year
-        f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-        f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
-        f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
-        f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
-    )
+    """One open alert: its level's dot, code and title, then its level in words, state, items and time. The first line
+    opens the alert on Cảnh báo (`?alert=…`): staff watching live clicked a title they read here and nothing happened;
+    they had to open the queue and find it again in «Mở cảnh báo» (round 31, ux39)."""
+    head = f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}"
+    # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
+    # print), and the year: an alert can stay open past New Year
+    facts = (f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
+             f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
+             f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]")
+    with col, st.container(key=f"{ui.ALERT_LINE}{a['alert_id']}", gap=None):  # drawn as the text was: ui.BASE_CSS
+        if ui.page_link("alerts", head, {"alert": str(a["alert_id"])}, icon=None):
+            st.markdown(facts)
+        else:  # a page without the navigation (tests): the line as text
+            st.markdown(f"{head}  \n{facts}")
 
 
 # «Tin mới nhất» in pixels that fit the 954 px of a 1366 px page with the sidebar open, in rows of two lines: its
