@@ -446,6 +446,8 @@ def _check_range(where: str, name: str, value: float) -> None:
     said_value = fmt(value)
     if table == "sources" and name == "interval_minutes":  # the rule the form and the runner keep, said for the file
         if source_interval_refusal(value) is not None:  # (round 31: this check kept its own copy of it before)
+            # «1440», not the UI's «1.440» (the form, source_interval_refusal): in the TOML file «1.440» is a float,
+            # one minute and a half, so this message says the bound as it is to be written there (fix33)
             raise ConfigError(f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 đến "
                               f"{SOURCE_INTERVAL_MAX_MINUTES}, không phải {said_value}")
         return
