@@ -58,6 +58,7 @@ class RetentionConfig:
     mask_author_handles: bool
     notify_days: int = 90
     chunk_items: int = 5000
+    fetch_log_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.items_days": (30, None, True),
     "retention.raw_payload_days": (1, None, True),
     "retention.notify_days": (1, None, True),
+    "retention.fetch_log_days": (1, None, True),
     "retention.chunk_items": (1, None, True),
     "fulltext.max_attempts": (1, None, True),
     "schedule.tick_seconds": (1, None, True),
