@@ -1,7 +1,8 @@
 """The retention job: purge raw payloads and old items at the ages admins set (or langnghe.toml's), and the
-notifications' done outbox rows and send log after [retention] notify_days.
+notifications' done outbox rows and send log after [retention] notify_days, and the fetch log after
+[retention] fetch_log_days (but the newest rows Nguồn tin shows: store.retention.purge_fetch_log).
 
-    run_retention(stop=)   one transaction: notifications, raw payloads (each one statement)
+    run_retention(stop=)   one transaction: notifications, fetch log, raw payloads (each one statement)
                            then old items, [retention] chunk_items at a time, oldest fetched first, each chunk a
                            transaction that deletes its items whole (store.retention.purge_items) and adds its
                            counts to the run's retention_log rows
@@ -45,9 +46,11 @@ def run_retention(cfg: Config, db: Database, *, dry_run: bool = False, stop: thr
     if dry_run:
         with db.write() as cur:
             return store_retention.purge(cur, now, raw_payload_days=raw_days, items_days=items_days,
-                                         notify_days=cfg.retention.notify_days, dry_run=True)
+                                         notify_days=cfg.retention.notify_days,
+                                         fetch_log_days=cfg.retention.fetch_log_days, dry_run=True)
     with db.write() as cur:
         done = store_retention.purge_notify(cur, now - timedelta(days=cfg.retention.notify_days), False)
+        done.append(store_retention.purge_fetch_log(cur, now - timedelta(days=cfg.retention.fetch_log_days)))
         done.append(store_retention.purge_raw(cur, now - timedelta(days=raw_days)))
         store_retention.log_purged(cur, now, done, False)
     done += _purge_items(cfg, db, now, now - timedelta(days=items_days), stop)

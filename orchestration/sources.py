@@ -18,7 +18,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
-from vocab.config import Config, SourceConfig, configured_types_text, source_interval_refusal
+from vocab.config import (SOURCE_INTERVAL_MAX_MINUTES, Config, SourceConfig, configured_types_text,
+                          source_interval_refusal)
+from vocab.numbers import fmt_num
 from vocab.labels import CONFIGURED_SOURCE_TYPES
 from store import users as store_users
 from store.db import Database
@@ -88,7 +90,9 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
     if out["source_type"] not in CONFIGURED_SOURCE_TYPES:
         raise ValueError(f"Loại nguồn phải là {configured_types_text()}.")
     if source_interval_refusal(out["interval_minutes"]):  # 0: the default (fix29); the runner's rule too (fix30)
-        raise ValueError("Chu kỳ thu thập phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến 1440 phút.")
+        # the bound is the rule's own, said Vietnamese-style («1.440»; it said «1440» in a sentence before, fix33)
+        raise ValueError("Chu kỳ thu thập phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến "
+                         f"{fmt_num(SOURCE_INTERVAL_MAX_MINUTES)} phút.")
     if out["enabled"] and not out["removed"]:
         from collectors import netguard  # httpx behind it: `langnghe status` reads the sources and checks none
 

@@ -9,47 +9,24 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vocab.config import Config, ConfigError, section
+from vocab.config import Config, ReportsConfig, check_report_layout, report_time, section
 from store.reports import Window
 
 from vocab.numbers import number
 from vocab.privacy import mentions_masked
 from vocab.public_holidays import WorkCalendar, office_calendar
-from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
+from vocab.timefmt import VN_OFFSET, is_end_of_day
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 
 @dataclass(frozen=True)
-class ReportSettings:
-    layout: str = "party"          # "party" (Hướng dẫn 36-HD/VPTW) or "state" (Nghị định 30/2020/NĐ-CP)
-    parent_body: str = "TỈNH ỦY QUẢNG NINH"
-    issuing_body: str = "BAN TUYÊN GIÁO VÀ DÂN VẬN"
-    issuer_name: str = "Ban Tuyên giáo và Dân vận Tỉnh ủy"
-    symbol: str = "BC/BTGDVTU"
-    place: str = "Quảng Ninh"
-    area_label: str = ""
-    signer_title: tuple[str, ...] = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN")
-    signer_name: str = ""
-    recipients: tuple[str, ...] = ()
-    font_size: int = 14
-    docx_font: str = "Times New Roman"
-    pdf_fonts: tuple[str, ...] = ()
-    pdf_engine: str = "auto"
-    chromium_path: str = ""
-    browser_timeout_seconds: float = 120.0
-    charts: bool = True
-    top_stories: int = 10
-    negative_items: int = 30
-    top_places: int = 20
-    rapid_items: int = 60
-    appendix_max_rows: int = 500
-    schedule_weekday: int = 5
-    schedule_time: str = "16:00"
-    schedule_areas: tuple[str, ...] = ("",)
-    schedule_notify: bool = True    # push «the week's report is ready» to subscribers (store.notify outbox)
-    archive_dir: str = "var/reports"
+class ReportSettings(ReportsConfig):
+    """The [reports] settings as vocab.config read and checked them at load (`Config.reports`, vocab.config
+    ReportsConfig: its fields, defaults and messages; fix33, this class checked the section again itself), and what a
+    report derives from them and from other sections."""
+
     province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
     # @mentions in titles and post text masked ("@n***4"), as the dashboard masks them: [privacy] mask_mentions
     # while [retention] mask_author_handles is on (reports are exports; not a [reports] setting); the admin's
@@ -62,32 +39,8 @@ class ReportSettings:
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides: Any) -> "ReportSettings":
-        raw = section(cfg, "reports")
-        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions", "mentions_rule", "days_off"}
-        unknown = set(raw) - known
-        if unknown:
-            raise ConfigError(f"[reports] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
-                              "vocab/langnghe.toml)")
-        kw: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in raw:
-                continue
-            v = raw[f.name]
-            default = f.default
-            if isinstance(default, tuple):
-                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                    raise ConfigError(f"[reports] {f.name} phải là danh sách chuỗi, ví dụ [\"a\", \"b\"]")
-                v = tuple(v)
-            elif isinstance(default, bool):
-                if not isinstance(v, bool):
-                    raise ConfigError(f"[reports] {f.name} phải là true hoặc false")
-            elif isinstance(default, (int, float)):
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    raise ConfigError(f"[reports] {f.name} phải là một số")
-                v = type(default)(v)
-            elif isinstance(default, str) and not isinstance(v, str):
-                raise ConfigError(f"[reports] {f.name} phải là một chuỗi trong ngoặc kép")
-            kw[f.name] = v
+        """`cfg.reports` ({tỉnh} put in), what is derived, then `overrides` (the CLI's --no-charts)."""
+        kw: dict[str, Any] = {f.name: getattr(cfg.reports, f.name) for f in fields(ReportsConfig)}
         kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
         kw["province_label"] = cfg.area.name
         kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
@@ -95,14 +48,7 @@ class ReportSettings:
                                               rule=kw["mentions_rule"])
         kw["days_off"] = office_calendar(cfg)
         kw.update(overrides)
-        s = cls(**kw)
-        if s.pdf_engine not in ("auto", "chromium", "weasyprint"):
-            raise ConfigError("[reports] pdf_engine phải là auto, chromium hoặc weasyprint")
-        if not 0 <= s.schedule_weekday <= 7:
-            raise ConfigError("[reports] schedule_weekday phải là 0 (tắt) hoặc 1–7 (thứ Hai … Chủ nhật)")
-        parse_hhmm(s.schedule_time)
-        check_layout(s)
-        return s
+        return cls(**kw)
 
     def with_saved_masking(self, saved: dict[str, Any]) -> "ReportSettings":
         """These settings with the masking switch an admin saved in the dashboard (store.users ui_settings
@@ -158,39 +104,15 @@ def _fill_area(value: Any, cfg: Config) -> Any:
     province = cfg.area.province.strip().removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
     city = cfg.area.name.strip().lower().startswith(("thành phố", "tp "))
     return value.replace("{tỉnh ủy}", "Thành ủy" if city else "Tỉnh ủy").replace("{tỉnh}", province)
-# Signer authority prefixes: the Party writes "T/M", "K/T", "T/L", "T/UQ" (36-HD/VPTW); the state
-# "TM.", "KT.", "TL.", "TUQ." (Nghị định 30/2020, Phụ lục I); a title without one (e.g. "TRƯỞNG BAN") is allowed.
-_PARTY_SIGN = re.compile(r"^(T/M|K/T|T/L|T/UQ)\s")
-_STATE_SIGN = re.compile(r"^(TM|KT|TL|TUQ)\.\s")
-_ANY_SIGN = re.compile(r"^(T/M|K/T|T/L|T/UQ|TM\.|KT\.|TL\.|TUQ\.)(\s|$)")
-
-
-def check_layout(s: ReportSettings) -> None:
-    """The issuer settings must follow the rule of the chosen layout (a Party symbol in a state heading, or
-    "KT." under "ĐẢNG CỘNG SẢN VIỆT NAM", would be sent back by the records office)."""
-    if s.layout not in ("party", "state"):
-        raise ConfigError('[reports] layout phải là "party" (văn bản của Đảng) hoặc "state" (văn bản hành chính)')
-    first = (s.signer_title or ("",))[0].strip().upper()
-    if s.layout == "party":
-        if not re.fullmatch(r"[A-ZĐ]+/[A-ZĐ0-9]+", s.symbol):
-            raise ConfigError(f'[reports] symbol của văn bản Đảng có dạng "BC/BTGDVTU" (ra "Số …-BC/BTGDVTU"), '
-                              f"không phải {s.symbol!r}")
-        if _ANY_SIGN.match(first) and not _PARTY_SIGN.match(first):
-            raise ConfigError(f'[reports] văn bản Đảng ký "T/M", "K/T", "T/L" hoặc "T/UQ", không phải {first!r}')
-    else:
-        if not re.fullmatch(r"[A-ZĐ]+-[A-ZĐ0-9]+", s.symbol):
-            raise ConfigError(f'[reports] symbol của văn bản hành chính có dạng "BC-SVHTTDL" (ra "Số: …/BC-SVHTTDL"), '
-                              f"không phải {s.symbol!r}")
-        if _ANY_SIGN.match(first) and not _STATE_SIGN.match(first):
-            raise ConfigError(f'[reports] văn bản hành chính ký "TM.", "KT.", "TL." hoặc "TUQ.", không phải {first!r}')
+def check_layout(s: ReportsConfig) -> None:
+    """The issuer settings follow the rule of the chosen layout: vocab.config.check_report_layout, which the load
+    runs on [reports] (a Party symbol in a state heading would be sent back by the records office)."""
+    check_report_layout(s.layout, s.symbol, s.signer_title)
 
 
 def parse_hhmm(s: str) -> tuple[int, int]:
-    """[reports] schedule_time by the one time-of-day reader (vocab.timefmt.hhmm: '07:30', '7h30', '24:00')."""
-    hm = hhmm(s)
-    if hm is None:
-        raise ConfigError(f"[reports] schedule_time phải có dạng giờ:phút, ví dụ \"07:30\", không phải {s!r}")
-    return hm
+    """[reports] schedule_time by the one time-of-day reader (vocab.config.report_time: '07:30', '7h30', '24:00')."""
+    return report_time(s)
 
 
 # --------------------------------------------------------------------------------------------- periods

@@ -172,16 +172,20 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
         key = _destination(s)
         if key not in chosen or due < chosen[key][0]:
             chosen[key] = (due, s)
+    # where it was queued before, by the address each row was queued to (`destination`): a row's `address` is
+    # narrowed to the addresses still to try, and a second subscription to the same list got a second copy (fix33)
+    before = {_destination(Subscription(0, "", channel, address)) for channel, address in cur.execute(
+        "SELECT channel, coalesce(destination, address) FROM outbox WHERE event_key = ?", [f"alert:{alert_id}"]
+    ).fetchall()}
     n = 0
     for due, s in chosen.values():
-        if one(cur.execute("SELECT 1 FROM outbox WHERE event_key = ? AND channel = ? AND address = ? LIMIT 1",
-                           [f"alert:{alert_id}", s.channel, s.address])):
+        if _destination(s) in before:
             continue  # enqueued before, for another subscription to the same place
         row = one(cur.execute(
-            """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
-                                   next_attempt_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
-            [f"alert:{alert_id}", s.id, s.channel, s.address, alert_id, at, due, due]))
+            """INSERT INTO outbox (event_key, subscription_id, channel, address, destination, alert_id, created_at,
+                                   due_at, next_attempt_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+            [f"alert:{alert_id}", s.id, s.channel, s.address, s.address, alert_id, at, due, due]))
         n += row is not None
     return n
 
@@ -209,10 +213,10 @@ def enqueue_note(cur: "duckdb.DuckDBPyConnection", event_key: str, note: str, pa
     n = 0
     for due, s in chosen.values():
         row = one(cur.execute(
-            """INSERT INTO outbox (event_key, subscription_id, channel, address, created_at, due_at, next_attempt_at,
-                                   note, note_path)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
-            [event_key, s.id, s.channel, s.address, at, due, due, note, path]))
+            """INSERT INTO outbox (event_key, subscription_id, channel, address, destination, created_at, due_at,
+                                   next_attempt_at, note, note_path)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+            [event_key, s.id, s.channel, s.address, s.address, at, due, due, note, path]))
         n += row is not None
     return n
 
@@ -223,7 +227,7 @@ def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
     queued once per destination (enqueue_for_alert), so dropping the row left the other subscriber of an
     office's group without it."""
     row = one(cur.execute(
-        """SELECT o.subscription_id, o.channel, o.address, o.due_at, a.title, a.severity, a.reason, a.topics,
+        """SELECT o.subscription_id, o.channel, coalesce(o.destination, o.address), o.due_at, a.title, a.severity, a.reason, a.topics,
                   a.places, a.details, a.raised_at, o.event_key
            FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id WHERE o.id = ?""", [outbox_id]))
     if row is None:
@@ -233,7 +237,7 @@ def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
     has_own = {r[0] for r in cur.execute("SELECT subscription_id FROM outbox WHERE event_key = ?", [event]).fetchall()}
     alert = NewAlert.of(title, severity, reason, topics=topics or (), places=places or (),
                         details=json.loads(details) if details else {})
-    dest = _destination(Subscription(0, "", channel, address))
+    dest = _destination(Subscription(0, "", channel, address))  # as queued: `address` may be narrowed (fix33)
     for s in subscriptions(cur):
         if s.id not in has_own and _destination(s) == dest and wants(s, alert, raised):
             cur.execute("UPDATE outbox SET subscription_id = ?, due_at = ? WHERE id = ?",

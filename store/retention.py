@@ -11,6 +11,8 @@
                                  before retention.notify_days; pending and sending rows are never
                                  purged, however old
     notify_log                   send-log rows logged before retention.notify_days
+    fetch_log                    one row per fetch (Nguồn tin's recent errors), started before
+                                 retention.fetch_log_days, except the newest rows its readers show (fix33)
     retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run; a run
                                  a stop ended adds a "stopped" row (rows: the old items left for the next run)
 
@@ -58,14 +60,18 @@ def purge(
     raw_payload_days: int,
     items_days: int,
     notify_days: int | None = None,
+    fetch_log_days: int | None = None,
     dry_run: bool = False,
 ) -> list[Purged]:
     """Purge (or, with dry_run, only count) and log, all in one transaction: call inside `Database.write()`.
-    `notify_days` None keeps the notifications' outbox and send log. The scheduler's job and `langnghe retention`
-    purge items in chunks instead, each its own transaction (orchestration.retention.run_retention)."""
+    `notify_days` None keeps the notifications' outbox and send log, `fetch_log_days` None the fetch log. The
+    scheduler's job and `langnghe retention` purge items in chunks instead, each its own transaction
+    (orchestration.retention.run_retention)."""
     out: list[Purged] = []
     if notify_days is not None:
         out += purge_notify(cur, now - timedelta(days=notify_days), dry_run)
+    if fetch_log_days is not None:
+        out.append(purge_fetch_log(cur, now - timedelta(days=fetch_log_days), dry_run))
     out.append(purge_raw(cur, now - timedelta(days=raw_payload_days), dry_run))
     out += purge_items(cur, now, now - timedelta(days=items_days), dry_run=dry_run)
     for p in out:
@@ -172,6 +178,30 @@ def purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bo
             cur.execute(f"DELETE FROM {table} WHERE {where}", [cutoff])
         out.append(Purged(what, cutoff, n))
     return out
+
+
+# fetch_log is the history of fetches, one row each (2.4 million a year at 68 sources every 15 minutes; until fix33
+# never purged). What reads it: Nguồn tin's «lỗi gần đây» (store.dashboard.recent_errors: the newest errors, 30 on the
+# page) and store.sources.recent_fetches (the newest 100). A source's last try, last success, failures in a row and
+# health line, `langnghe status` and the stopped-server line read source_state since round 31 (its commit 0ede9f22),
+# written in the same transaction, so they do not change when the log is trimmed. Rows older than the cutoff go, but
+# never the newest rows those readers show, however old (a server stopped for months, then started: its retention
+# run at start left the page's recent errors as they were).
+FETCH_LOG_KEEP_LATEST = 100
+FETCH_LOG_KEEP_ERRORS = 50
+_FETCH_LOG_OLD = (
+    "started_at < ? "
+    f"AND id NOT IN (SELECT id FROM fetch_log ORDER BY started_at DESC, id DESC LIMIT {FETCH_LOG_KEEP_LATEST}) "
+    f"AND id NOT IN (SELECT id FROM fetch_log WHERE outcome = 'error' ORDER BY started_at DESC, id DESC "
+    f"LIMIT {FETCH_LOG_KEEP_ERRORS})")
+
+
+def purge_fetch_log(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool = False) -> Purged:
+    """Fetch-log rows of fetches started before `cutoff`, but the newest ones its readers show (one statement)."""
+    n = int(one(cur.execute(f"SELECT count(*) FROM fetch_log WHERE {_FETCH_LOG_OLD}", [cutoff]))[0])
+    if n and not dry_run:
+        cur.execute(f"DELETE FROM fetch_log WHERE {_FETCH_LOG_OLD}", [cutoff])
+    return Purged("fetch_log", cutoff, n)
 
 
 def _stories_emptied(cur: "duckdb.DuckDBPyConnection") -> int:

@@ -128,6 +128,7 @@ PURGE_LABELS: dict[str, str] = {
     "stories": "sự việc không còn tin nào",
     "notify_outbox": "thông báo đã gửi xong hoặc bỏ",
     "notify_log": "nhật ký gửi thông báo",
+    "fetch_log": "nhật ký thu thập nguồn tin",
     "item_rows:search_postings": "mục chỉ mục tìm kiếm",
     "item_rows:item_search": "mục tìm kiếm của tin đã xóa",
     "item_rows:item_links": "liên kết của tin đã xóa",

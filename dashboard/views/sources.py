@@ -333,7 +333,7 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
-        interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0, max_value=1440,
+        interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0, max_value=sources_store.SOURCE_INTERVAL_MAX_MINUTES,
                                      value=interval_minutes(cur["interval_minutes"]), step=5, format="%d")
         enabled = c[2].checkbox("Đang thu thập", value=bool(cur["enabled"]))
         options = st.text_area("Tùy chọn riêng của loại nguồn (JSON)", value=json.dumps(cur.get("options") or {},

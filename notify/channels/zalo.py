@@ -1,15 +1,63 @@
 """zalo: a Zalo Official Account customer-service message to a follower's user id
-([notify.zalo] base_url, token_env; the OA token the zalo_oa source renews with its refresh token, refresh_env)."""
+([notify.zalo] base_url, token_env; the OA token the zalo_oa source renews with its refresh token, refresh_env).
+
+An access token Zalo says has expired (error -216 / -124, as collectors.zalo_oa.TOKEN_CODES, or HTTP 401), or none
+at all, is renewed once inside the send when [notify.zalo] app_id is set: POST {oauth_base}/v4/oa/access_token with
+the refresh token and the app's secret key (secret_key_env), both new tokens stored mode 600 as the zalo_oa source's
+renewal (collectors.zalo_oa.refresh) stores them, then the message sent again with the new one. Until fix33 the push
+failed and was retried with back-off until the zalo_token_refresh job renewed the token, which it does only for a
+zalo_oa source whose own poll said token_expired (with none, never). The two requests are written here, not shared
+with collectors.zalo_oa: notify/ imports only vocab (docs/ARCHITECTURE.md).
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping
 
 import httpx
 
 from notify.base import Message, SendError, json_answer, missing_secret, unreachable
 from notify.registry import register
-from vocab.secrets import secret
+from vocab.secrets import secret, store_secret
+
+TOKEN_CODES = (-216, -124)  # invalid / expired access token (collectors.zalo_oa.TOKEN_CODES)
+
+
+def _expired(r: httpx.Response, data: Mapping[str, Any]) -> bool:
+    return r.status_code == 401 or str(data.get("error")) in {str(c) for c in TOKEN_CODES}
+
+
+def _renew(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
+    """A new access token from the refresh token (both stored, mode 600), or None when this server cannot renew it
+    here (no app_id, secret key or refresh token: the zalo_token_refresh job may). SendError when Zalo refuses."""
+    app_id = str(settings.get("app_id") or "")
+    token_env = str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN"))
+    refresh_env = str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH"))
+    rt = secret(str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH")))  # read by their keys: test_channels
+    key = secret(str(settings.get("secret_key_env", "LANGNGHE_ZALO_SECRET_KEY")))
+    if not (app_id and rt and key):
+        return None
+    if os.environ.get(token_env) or os.environ.get(refresh_env):  # a variable wins over the file a renewal writes
+        return None  # (vocab.secrets): renewed here, the next send would read the old token and spend the new refresh
+        # token again, which Zalo refuses once used; the zalo_token_refresh job has the same limit
+    oauth = str(settings.get("oauth_base", "https://oauth.zaloapp.com")).rstrip("/")
+    try:
+        r = client.post(f"{oauth}/v4/oa/access_token", headers={"secret_key": key},
+                        data={"refresh_token": rt, "app_id": app_id, "grant_type": "refresh_token"})
+    except httpx.HTTPError as exc:
+        raise unreachable("Zalo (làm mới mã)", exc) from None
+    doc = json_answer(r, "Zalo (làm mới mã)", rt)
+    access, renewal = doc.get("access_token"), doc.get("refresh_token")
+    if r.status_code >= 400 or not (access and isinstance(access, str)) or not (renewal and isinstance(renewal, str)):
+        why = str(doc.get("error_name") or doc.get("message") or doc.get("error") or r.status_code)
+        for value in (rt, key):
+            why = why.replace(value, "***")
+        raise SendError(f"Zalo từ chối làm mới mã truy cập OA ({why[:200]}); cấp lại quyền cho ứng dụng trong Zalo "
+                        f"for Developers rồi đặt mã làm mới mới ({refresh_env})")
+    store_secret(token_env, access)
+    store_secret(refresh_env, renewal)
+    return access
 
 
 @register
@@ -21,20 +69,31 @@ class Zalo:
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         name = str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN"))
         token = secret(str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN")))  # read by its key: test_channels checks
+        renewed = False
         if not token:
             # with a refresh token the zalo_token_refresh job may renew it: a try later may go (retried). Without one
             # nothing renews it until an administrator sets it: given up at once like the other channels' missing
             # settings, not retried for a day (round 29's ux35 left Zalo; fix29)
             if not secret(str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH"))):
                 raise missing_secret("mã truy cập Zalo OA (và không có mã làm mới để tự làm mới)", name)
-            raise SendError(f"chưa có mã truy cập Zalo OA ({name}): chờ việc làm mới mã của nguồn Zalo OA")
+            token, renewed = _renew(client, settings), True  # with app_id set, here and now (fix33)
+            if not token:
+                raise SendError(f"chưa có mã truy cập Zalo OA ({name}): chờ việc làm mới mã của nguồn Zalo OA")
         base = str(settings.get("base_url", "https://openapi.zalo.me")).rstrip("/")
-        try:
-            r = client.post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token},
-                            json={"recipient": {"user_id": address}, "message": {"text": message.text[:2000]}})
-        except httpx.HTTPError as exc:
-            raise unreachable("Zalo", exc) from None
-        data = json_answer(r, "Zalo", token)
+        while True:
+            try:
+                r = client.post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token},
+                                json={"recipient": {"user_id": address}, "message": {"text": message.text[:2000]}})
+            except httpx.HTTPError as exc:
+                raise unreachable("Zalo", exc) from None
+            data = json_answer(r, "Zalo", token)
+            if renewed or not _expired(r, data):
+                break
+            renewed = True  # once: a token refused again right after its renewal is Zalo's answer, not retried here
+            fresh = _renew(client, settings)
+            if not fresh:
+                break
+            token = fresh
         if r.status_code >= 300 or data.get("error", -1) not in (0, "0"):
             raise SendError(f"Zalo từ chối (mã {str(data.get('error'))[:40]}: {str(data.get('message', ''))[:120]})")
         sent = data.get("data")
