@@ -354,6 +354,15 @@ TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
 # anchor, the first best (rounds 1–27). Training settings, not runtime config: a retrain reads them.
 TOPIC_RULE_ANCHOR_P: float | None = 0.45
 TOPIC_RULE_ANCHOR_MARGIN = 0.001
+# Round 31 (issue 13; docs/NLP_ROUNDS.md, "Round 30: an anchored comment threshold" and "Round 31", docs/NLP.md, "How
+# the press topic rule is chosen"): the comment route's threshold is anchored the same way. Its cross-validated curve
+# is flat at the top too: both round-30 retrains (+ ~250 press rows) moved its first best from −1.099 to −1.386 for a
+# gain of 0.0004 of its figure, and the held-out comment chips' precision fell 0.8290 → 0.8057. `_comment_route_rule`
+# keeps the best (press share, longest item, fallback) at COMMENT_ROUTE_ANCHOR_P (model 1.0's p 0.25, threshold
+# −1.099) unless the first best of the whole search beats it by more than COMMENT_ROUTE_ANCHOR_MARGIN of its
+# cross-validated figure (`anchor_route`). Only with TOPIC_CALIBRATION. None: the first best (rounds 12–30).
+COMMENT_ROUTE_ANCHOR_P: float | None = 0.25
+COMMENT_ROUTE_ANCHOR_MARGIN = 0.001
 
 
 def rule_logit(p: float) -> float:
@@ -1354,8 +1363,13 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     # are on our own rows); the best figure among the choices that keep them, else the best one
     ok = [k for k in total if not (COMMENT_TOPICS_OWN_FLOOR and len(own_rows))
           or own_total[k] >= own_press - COMMENT_TOPICS_OWN_TOLERANCE * len(coof["scores"])]
-    best = max(ok or list(total), key=total.get)  # ties: the first (no press share, the shortest length)
+    cands = ok or list(total)
+    best = max(cands, key=total.get)  # ties: the first (no press share, the shortest length)
     n = len(coof["scores"])
+    anchored = None
+    if COMMENT_ROUTE_ANCHOR_P is not None and TOPIC_CALIBRATION:  # keep the anchor unless clearly beaten
+        best, anchored = anchor_route({k: total[k] / n for k in cands}, best, rule_logit(COMMENT_ROUTE_ANCHOR_P),
+                                      COMMENT_ROUTE_ANCHOR_MARGIN)
     table: dict[str, float] = {}
     for (v, c, _th, _fb), val in total.items():
         k = f"press {v:g}, ≤ {c if c is not None else 'any'} words"
@@ -1372,10 +1386,34 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
               **{f"cv_{k}": round(float(np.mean([f[k] for f in staff])), 4) for k in staff[0]},
               "cv_figure": round(total[best] / n, 4), "cv_own": round(own_total[best] / n, 4) if len(own_rows) else None,
               "cv_own_press_only": round(own_press / n, 4) if len(own_rows) else None, "kept_own": bool(ok),
-              "cv_figure_press_only": round(float(np.mean([float(np.mean(f)) for f in press_f1])), 4)}
+              "cv_figure_press_only": round(float(np.mean([float(np.mean(f)) for f in press_f1])), 4),
+              **({"anchor": {"p": float(COMMENT_ROUTE_ANCHOR_P), "threshold": rule_logit(COMMENT_ROUTE_ANCHOR_P),
+                             "margin": COMMENT_ROUTE_ANCHOR_MARGIN, "held": bool(anchored["held"]),
+                             "gain": None if anchored["gain"] is None else round(float(anchored["gain"]), 4)}}
+                 if anchored is not None else {})}
     log.info("comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social "
              "rows' macro-F1) of the best rule per press share and longest item %s; chosen %s", table, choice)
     return choice, table
+
+
+def anchor_route(figures: dict[tuple, float], best: tuple, anchor: float, margin: float) -> tuple[tuple, dict]:
+    """The comment route's anchor (round 31), as `anchor_rule` is the press rule's: `figures` maps each candidate
+    (press share, longest item, threshold, fallback) to its cross-validated figure, `best` is the first best of them.
+    The best candidate at the `anchor` threshold (the first on a tie, as the search's order) is taken unless `best`
+    beats it by more than `margin`. Returns (the candidate taken, `anchor_rule`'s verdict); the verdict is logged."""
+    by_threshold: dict[float, tuple[float, Any]] = {}  # threshold → its best candidate
+    for k, f in figures.items():
+        if k[2] not in by_threshold or f > by_threshold[k[2]][0]:
+            by_threshold[k[2]] = (f, {"threshold": k[2], "key": k})
+    anchored = anchor_rule(by_threshold, (figures[best], {"threshold": best[2], "key": best}), anchor, margin)
+    if anchored["held"] and best[2] != anchor:
+        log.info("comment topics: the first best, threshold %.3f (%.4f), beats the anchor %.3f by %.4f ≤ %.4f: "
+                 "the anchor is kept", best[2], figures[best], anchor, anchored["gain"], margin)
+    elif not anchored["held"]:
+        log.info("comment topics: the first best, threshold %.3f (%.4f), beats the anchor %.3f by %.4f > %.4f: "
+                 "the anchor gives way", best[2], figures[best], anchor,
+                 float("nan") if anchored["gain"] is None else anchored["gain"], margin)
+    return (by_threshold[anchor][1]["key"] if anchored["held"] else best), anchored
 
 
 def macro_f1_with_none(P: np.ndarray, Y: np.ndarray, present: np.ndarray, no_matter: bool = True) -> float:

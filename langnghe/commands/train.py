@@ -114,6 +114,13 @@ CONSOLE_LINES = {
     "classifier trained on %d docs, %d features (%.1fs)":
         "Bộ phân loại: đã huấn luyện trên {0} văn bản, {1} đặc trưng ({2} giây)",
     "comment topic model: %s": "Mô hình chủ đề bình luận: {0}",
+    "comment topics: the first best, threshold %.3f (%.4f), beats the anchor %.3f by %.4f ≤ %.4f: the anchor is kept":
+        "Chủ đề bình luận: phương án tốt nhất, ngưỡng {0} ({1}), hơn ngưỡng neo {2} một khoảng {3} ≤ {4}: vẫn giữ "
+        "ngưỡng neo",
+    "comment topics: the first best, threshold %.3f (%.4f), beats the anchor %.3f by %.4f > %.4f: the anchor gives "
+    "way":
+        "Chủ đề bình luận: phương án tốt nhất, ngưỡng {0} ({1}), hơn ngưỡng neo {2} một khoảng {3} > {4}: bỏ ngưỡng "
+        "neo, lấy phương án tốt nhất",
     "comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social rows' "
     "macro-F1) of the best rule per press share and longest item %s; chosen %s":
         "Chủ đề bình luận: macro-F1 kiểm định chéo (trung bình của các lát dữ liệu và, với COMMENT_TOPICS_OWN, của các "

@@ -1,6 +1,8 @@
 """The press topic rule's threshold anchored (round 28, issue 13): the search keeps model 1.0's p 0.45 unless another
 rule beats it by more than TOPIC_RULE_ANCHOR_MARGIN of cross-validated macro-F1, so that a retrain on slightly
-different rows no longer flips it between neighbours of a flat top (docs/NLP.md, "How the topic rule is chosen")."""
+different rows no longer flips it between neighbours of a flat top (docs/NLP.md, "How the press topic rule is chosen").
+The comment route's threshold likewise (round 31): model 1.0's p 0.25 unless beaten by more than
+COMMENT_ROUTE_ANCHOR_MARGIN of the route's cross-validated figure."""
 
 from __future__ import annotations
 
@@ -125,7 +127,8 @@ def test_press_rule_is_anchored_and_the_comment_rule_is_not(monkeypatch):
     texts = [f"{d['title']}\n{d['text']}" for d in docs]
     feats, X_top, _, rule = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
     assert seen[-1][0] == 0.85 and rule["threshold"] == logit(0.85) and rule["anchor"]["held"]
-    # the comment model's search (the same function, on the social lines) keeps its first best
+    # the comment model's own search (the same function, on the social lines) is not anchored: its route is
+    # (`_comment_route_rule`, below), whose threshold is the one the comment model uses
     lines = [{"id": f"S1-{i:04d}", "title": "", "text": f"{words[codes[i % 3]]} quá {i % 5}",
               "topics": [codes[i % 3]], "_file": "labelled_S1.jsonl"} for i in range(60)]
     lines = [d for d in lines if not T.is_heldout(d["id"])]
@@ -133,3 +136,86 @@ def test_press_rule_is_anchored_and_the_comment_rule_is_not(monkeypatch):
     seen.clear()
     assert T.fit_comment_topics(X_lines, lines, lines, [], 1.0, len(feats.transformer_list[0][1].vocabulary_))
     assert seen and seen[0][0] is None and "anchor" not in seen[0][1]
+
+
+# --- the comment route's anchor (round 31) -------------------------------------------------------------------------
+C_ANCHOR = logit(0.25)  # model 1.0's comment threshold
+C_FREE = logit(0.20)  # where both round-30 retrains' first best went
+
+
+def _route(gain: float) -> tuple[dict, tuple]:
+    """Synthetic route candidates (press share, longest item, threshold, fallback) → figure, in the search's order,
+    shaped like round 30's: the anchor's best is press 0.25, ≤ 40 words, no fallback; the first best of the whole
+    search sits at −1.386, `gain` above it."""
+    figs = {(v, c, th, fb): 0.70 for v in (0.0, 0.25) for c in (25, 40) for th in GRID for fb in (9.0, logit(0.05))}
+    figs[(0.0, 40, C_ANCHOR, 9.0)] = 0.8000
+    figs[(0.25, 40, C_ANCHOR, 9.0)] = 0.8074
+    figs[(0.25, 40, C_FREE, 9.0)] = 0.8074 + gain
+    return figs, max(figs, key=figs.get)
+
+
+def test_shipped_comment_anchor_is_model_1_0s_threshold():
+    assert T.COMMENT_ROUTE_ANCHOR_P == 0.25 and T.COMMENT_ROUTE_ANCHOR_MARGIN == 0.001
+    assert C_ANCHOR == -1.099 and T.rule_logit(0.25) == C_ANCHOR and C_ANCHOR in GRID
+    shipped = json.loads((T.MODELS_DIR / "metrics-1.0.json").read_text(encoding="utf-8"))
+    assert shipped["info"]["comment_topics"]["route"]["threshold"] == C_ANCHOR
+
+
+def test_comment_anchor_is_held_within_the_margin():
+    figs, best = _route(0.0004)  # round 30: the first best beat the anchor's best by 0.0004
+    assert best == (0.25, 40, C_FREE, 9.0)
+    taken, verdict = T.anchor_route(figs, best, C_ANCHOR, 0.001)
+    assert taken == (0.25, 40, C_ANCHOR, 9.0)  # the anchor's own best share, length and fallback
+    assert verdict["held"] and verdict["threshold"] == C_ANCHOR and verdict["gain"] == pytest.approx(0.0004)
+    # a tie at the anchor goes to the first candidate in the search's order, as the search's own max does
+    figs[(0.0, 25, C_ANCHOR, logit(0.05))] = 0.8074
+    assert T.anchor_route(figs, best, C_ANCHOR, 0.001)[0] == (0.0, 25, C_ANCHOR, logit(0.05))
+    # the first best at the anchor (the shipped model's case): nothing changes
+    figs, best = _route(-0.01)
+    assert best[2] == C_ANCHOR
+    taken, verdict = T.anchor_route(figs, best, C_ANCHOR, 0.001)
+    assert taken == best and verdict["held"] and verdict["gain"] == 0
+
+
+def test_comment_anchor_gives_way_beyond_the_margin():
+    figs, best = _route(0.0013)
+    taken, verdict = T.anchor_route(figs, best, C_ANCHOR, 0.001)
+    assert taken == best == (0.25, 40, C_FREE, 9.0) and not verdict["held"] and verdict["threshold"] == C_FREE
+    assert T.anchor_route(figs, best, C_ANCHOR, 0.002)[0][2] == C_ANCHOR  # a wider margin holds it
+    assert not T.anchor_route(figs, best, logit(0.47), 1.0)[1]["held"]  # an anchor off the grid is never held
+
+
+def _comment_route(monkeypatch, p, margin) -> dict:
+    """`langnghe train`'s comment route at a small scale (the rows of test_topics_route's end-to-end test)."""
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    monkeypatch.setattr(T, "COMMENT_ROUTE_ANCHOR_P", p)
+    monkeypatch.setattr(T, "COMMENT_ROUTE_ANCHOR_MARGIN", margin)
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
+    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    rows = []
+    for i in range(60):
+        s = list(words)[i % 3]
+        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
+                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
+                     "_file": "labelled_A.jsonl"})
+        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
+                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    clf = T.train(labelled=rows, use_vntc=False).classifier
+    assert clf.comment_topics.threshold == clf.comment_topics.info["route"]["threshold"]
+    return clf.comment_topics.info["route"]
+
+
+def test_train_anchors_the_comment_route_and_records_the_verdict(monkeypatch):
+    free = _comment_route(monkeypatch, None, 0.001)  # rounds 12–30: the first best
+    assert "anchor" not in free
+    p = 0.05  # these lines separate cleanly: p 0.5 and above all read them right, p 0.05 chips every line
+    assert free["threshold"] == logit(0.5) and free["cv_figure"] == 1.0
+    held = _comment_route(monkeypatch, p, 1.0)  # a margin no candidate beats it by: the anchor
+    assert held["threshold"] == logit(p)
+    assert {k: held["anchor"][k] for k in ("p", "threshold", "margin", "held")} == \
+        {"p": p, "threshold": logit(p), "margin": 1.0, "held": True}
+    assert held["anchor"]["gain"] > 0 and held["cv_figure"] < free["cv_figure"]  # the figure is the anchor's own
+    moved = _comment_route(monkeypatch, p, 0.0)  # a margin of 0: the first best, as without the anchor
+    assert moved["anchor"]["held"] is False
+    keys = ("press_share", "max_words", "threshold", "fallback", "cv_figure", "cv_chip_precision")
+    assert {k: moved[k] for k in keys} == {k: free[k] for k in keys}
