@@ -209,8 +209,8 @@ def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, 
 
 # after a refusal of every address for good (SMTP 5xx): what happened to the rows. A list whose every address was
 # refused for good was retried with back-off for about a day, as one address is (round 31, fix32)
-GIVEN_UP_REFUSED = ("Không thử lại: tin đã bỏ ngay, vì máy chủ thư từ chối hẳn (mã 5xx) và thử lại cũng vậy; hãy "
-                    "kiểm tra địa chỉ trong đăng ký nhận tin ở trang Thông báo")
+GIVEN_UP_REFUSED = ("Không thử lại cho các địa chỉ này, vì máy chủ thư từ chối hẳn (mã 5xx) và thử lại cũng vậy; "
+                    "hãy kiểm tra địa chỉ trong đăng ký nhận tin ở trang Thông báo")
 
 # after a NotConfigured reason in the send log and the rows' last error: what happened to them, and how to send them
 # once the setting is made. A webhook without its signing secret was retried with back-off for about a day, each try

@@ -378,7 +378,8 @@ def delivery_trouble(cur: "duckdb.DuckDBPyConnection", since: datetime,
                   count(*) FILTER (WHERE o.status = 'pending') AS waiting,
                   count(*) FILTER (WHERE o.status IN ('failed', 'partial')) AS failed,
                   count(*) FILTER (WHERE o.status = 'partial') AS partial,
-                  string_agg(DISTINCT o.address, ', ') FILTER (WHERE o.status = 'partial') AS missed,
+                  array_to_string(list_sort(list_distinct(flatten(
+                      list(string_split(o.address, ', ')) FILTER (WHERE o.status = 'partial')))), ', ') AS missed,
                   min(o.created_at) AS since, min(o.next_attempt_at) FILTER (WHERE o.status = 'pending') AS next_try,
                   arg_max(o.last_error, o.id) AS last_error
            FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
@@ -404,7 +405,7 @@ def requeue_failed(cur: "duckdb.DuckDBPyConnection", sub_id: int, since: datetim
     goes again to the addresses it did not reach alone (its address since it ended), those refused for good too:
     the staff member asked, having fixed the list or the mailbox."""
     cur.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = ?,
-                                     refused = NULL
+                                     refused = NULL, sent_at = NULL
                    WHERE subscription_id = ? AND status IN ('failed', 'partial') AND created_at >= ? RETURNING id""",
                 [now, RESEND_NOTE, sub_id, since])
     return sorted(int(r[0]) for r in cur.fetchall())

@@ -106,10 +106,10 @@ def _resend_button(user, t: dict, where: str) -> None:  # type: ignore[no-untype
         return
     if st.button("Gửi lại các tin lỗi", key=f"nt_resend_{t['subscription_id']}", icon=":material/send:",
                  help=f"Đưa các tin đã bỏ (trong {dn.TROUBLE_DAYS} ngày qua) của đăng ký này vào hàng đợi, đếm lại số lần thử; "
-                      "lượt gửi tới gửi chúng thành một tin, cũ trước mới sau."):
+                      "lượt gửi tới gửi lại chúng, cũ trước mới sau (tin chỉ gửi được một phần thì chỉ gửi tới các địa chỉ chưa nhận)."):
         try:
             n = dn.resend_failed(user, int(t["subscription_id"]))
-            ui.set_flash(f"Đã đưa {n} tin lỗi vào hàng đợi; lượt gửi tới sẽ gửi chúng thành một tin.", where=where)
+            ui.set_flash(f"Đã đưa {n} tin lỗi vào hàng đợi; lượt gửi tới sẽ gửi lại chúng.", where=where)
         except (ValueError, PermissionError) as exc:
             ui.set_flash(str(exc), ok=False, where=where)
         st.rerun()

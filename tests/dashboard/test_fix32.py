@@ -27,7 +27,7 @@ def test_a_partly_sent_push_is_said_as_such_with_who_did_not_get_it(env):
     at = env.page("notifications", "admin").run()
     no_exception(at)
     (warn,) = [w.value for w in at.warning]
-    assert f"1 tin chỉ gửi được một phần, không tới {GONE}" in warn and "đã bỏ" not in warn, warn
+    assert f"1 tin chỉ gửi được một phần, không tới `{GONE}`" in warn and "đã bỏ" not in warn, warn
     assert any("gửi được một phần: 1" in c.value for c in at.caption), [c.value for c in at.caption]
     assert any(b.label == "Gửi lại các tin lỗi" for b in at.button)  # to the one without it alone
     at = env.page("overview", "viewer").run()

@@ -111,3 +111,24 @@ def test_the_briefing_held_message_has_its_marks():
     said = held_text(datetime(2026, 12, 8, 4, 44), datetime(2026, 12, 1, 4, 44))
     assert "Trang nay " not in said and "Trang này từ nay tính từ lúc đó;" in said, said
     assert said.endswith("chọn «Từ ngày» 01/12/2026 và «Từ giờ» 04:44.")
+
+
+def test_a_link_to_no_alert_says_so_on_an_empty_office_too(env):
+    """Nothing open and a wrong code: the page said only «Không có cảnh báo nào…», never that the code names no alert
+    (review31: the warning was drawn after the empty group's early return)."""
+    env.add_users()
+    at = env.page("alerts", "viewer")
+    at.query_params["alert"] = "A999999"
+    at.run()
+    assert not at.exception
+    assert any(w.value.startswith("Không có cảnh báo «A999999»") for w in at.warning), [w.value for w in at.warning]
+
+
+def test_thong_bao_draws_a_mail_server_answer_inert():
+    """A mail server's words in the warning cannot draw an image or a link (review31)."""
+    from dashboard.data_notify import trouble_text
+
+    said = trouble_text({"waiting": 0, "failed": 1, "partial": 0, "channel": "email", "address": "a@uongbi.test",
+                         "last_error": "550 ![x](http://198.51.100.7/p.png) [bấm](http://198.51.100.7/)"}, {})
+    assert "![x](" not in said and "[bấm](" not in said, said
+    assert "\\!\\[x\\]" in said or "!\\[x\\]" in said, said

@@ -116,7 +116,7 @@ def test_thong_bao_says_partly_sent_and_who_did_not_get_it(mail):
     counts, (trouble,), _ = _state(db)
     assert counts == {"partial": 1}
     said = trouble_text(trouble, {"email": "Thư điện tử (SMTP)"})
-    assert f"1 tin chỉ gửi được một phần, không tới {GONE}, {LATER}" in said, said
+    assert f"1 tin chỉ gửi được một phần, không tới `{LATER}`, `{GONE}`" in said, said  # sorted (review31)
     assert "đã bỏ" not in said, said
 
 
@@ -173,3 +173,39 @@ def test_a_partly_sent_row_is_done_for_the_retention_job(mail):
     with db.write() as cur:
         got = {p.what: p.rows for p in purge_notify(cur, NOW + timedelta(days=1), dry_run=False)}
         assert got["notify_outbox"] == 1 and store_notify.outbox_counts(cur) == {}
+
+
+def test_thong_bao_names_each_missed_address_once_across_rows(mail):
+    """Two rows partly sent, their missed addresses overlapping: each named once, in a fixed order (review31: a
+    DISTINCT over the rows' address strings named «nghi-viec…, hop-thu-day…, nghi-viec…»)."""
+    from tests.orchestration.test_notify import alert
+
+    box, cfg, db, rcpts = mail
+    box.refuse.add(GONE)
+    box.defer.add(LATER)
+    subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}, {LATER}")
+    raise_one(db)
+    _passes(cfg, db)  # the first: given up for LATER after max_attempts, refused for GONE
+    box.defer.clear()
+    second = NOW + timedelta(days=1, minutes=1)
+    raise_one(db, alert(topics=("health",)), at=second)
+    notify.deliver(cfg, db, now=second)  # the second: refused for GONE only
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"partial": 2}
+        (trouble,) = store_notify.delivery_trouble(cur, NOW - timedelta(days=1))
+    assert trouble["missed"] == f"{LATER}, {GONE}", trouble  # sorted, each once
+
+
+def test_a_resent_row_is_dated_by_its_new_tries_not_its_first_send(mail):
+    """«Gửi lại các tin lỗi» on a partly sent row clears its sent time (review31: retention dated a row resent and
+    given up again by the first send, and could purge it early)."""
+    box, cfg, db, rcpts = mail
+    box.refuse.add(GONE)
+    sid = subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}")
+    raise_one(db)
+    _passes(cfg, db, (0,))
+    with db.write() as cur:
+        assert store_notify.outbox_counts(cur) == {"partial": 1}
+        store_notify.requeue_failed(cur, sid, NOW - timedelta(days=1), NOW + timedelta(days=2))
+        cur.execute("SELECT status, sent_at FROM outbox")
+        assert cur.fetchall() == [("pending", None)]
