@@ -5,7 +5,7 @@
     openpyxl's reader (read-only, data-only; shared strings by xlsx_strings) ─▶ the named sheet (or the first), read through
         │ xlsx_slim.SlimRows; a 1904-system workbook's numbers marked times.Serial1904
         ▼
-    header row ─unique_columns─▶ Table(columns, _xlsx_rows, position from the declared row count, notes)
+    header row ─caps.check_columns, unique_columns─▶ Table(columns, _xlsx_rows, position from the declared row count, notes)
         each row: empty rows skipped, cells right of the header counted (notes["extra_fields"]),
         caps.check_cells; more than XLSX_MAX_ROWS ─▶ ImportLimitError; a damaged cell ─▶ ImportFormatError
         after the last row: formula cells without a cached value counted (notes["formula_no_value"])
@@ -18,7 +18,7 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Iterator
 
-from collectors.imports.caps import XLSX_MAX_ROWS, check_cells
+from collectors.imports.caps import XLSX_MAX_ROWS, check_cells, check_columns
 from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.imports.table import Table, unique_columns
 from collectors.imports.times import EXCEL_EPOCH_1904, mark_1904
@@ -68,6 +68,7 @@ def sheet_table(wb: Any, limits: ImportsConfig, sheet: str | None) -> Iterator[T
     header = next(_xlsx_values(it, {"n": 0}), None)
     if not header:
         raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
+    check_columns(header)  # openpyxl reads columns up to ZZZ (18,278), past Excel's XFD
     columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
     state = {"n": 1}
     notes: Counter[str] = Counter()

@@ -1,0 +1,77 @@
+"""Round 31 sweep (`hostile34`, docs/SECURITY.md): imports with a wide header. Time and peak memory are in
+bench/hostile34.py; here the behaviour."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+
+from bench.hostile34 import far_cell_xlsx, wide_csv, wide_jsonl
+from collectors import imports as imp
+from collectors.imports.caps import MAX_COLUMNS
+from collectors.imports.errors import ImportLimitError
+from vocab.config import ImportsConfig, SourceConfig
+
+
+def _read(name: str, data: bytes) -> tuple[list[str], list[dict]]:
+    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
+        return t.columns, list(t.rows)
+
+
+def test_a_short_csv_row_under_a_wide_header_carries_only_its_own_fields():
+    """csv.DictReader filled every row out to the header: under 100,000 columns (690 KB) 1,000 one-letter rows took
+    100 s, a survey preview of 200,000 columns 93 s and 3.9 GB. A row now costs its own fields, and reads the same."""
+    columns, rows = _read("a.csv", wide_csv(10_000, 3))
+    assert len(columns) == 10_002
+    assert [len(r) for r in rows] == [2, 2, 2]
+    assert rows[1] == {"Giới tính": "Nam", "Ý kiến": "ý kiến số 1"}
+    items, skipped = imp.map_rows(rows, {"text": "Ý kiến", "author": "c9999", "place": "c5"},
+                                  imp.ImportSettings(SourceConfig(name="t", kind="import", url="", outlet="t")),
+                                  datetime(2026, 12, 7, 8, 0))
+    assert [it.summary for it in items] == ["ý kiến số 0", "ý kiến số 1", "ý kiến số 2"] and not skipped
+
+
+def test_csv_rows_skip_blank_lines_count_extra_fields_and_leave_out_the_columns_they_do_not_reach():
+    data = 'a,b,c\n\n1,"x, y",3\n4\n5,6,7,8\n'.encode()
+    columns, rows = _read("a.csv", data)
+    assert columns == ["a", "b", "c"]
+    assert rows == [{"a": "1", "b": "x, y", "c": "3"}, {"a": "4"}, {"a": "5", "b": "6", "c": "7"}]
+    with imp.open_table("a.csv", io.BytesIO(data), ImportsConfig()) as t:
+        list(t.rows)
+        assert t.notes["extra_fields"] == 1
+
+
+@pytest.mark.parametrize("name, data", [
+    ("a.csv", wide_csv(MAX_COLUMNS, 2)),                 # 16,386 columns with «Giới tính», «Ý kiến»
+    ("a.jsonl", wide_jsonl(MAX_COLUMNS + 1)),
+    ("a.xlsx", far_cell_xlsx(2, "B", header_at="ZZZ")),  # openpyxl reads columns to ZZZ (18,278), past Excel's XFD
+], ids=["csv", "jsonl", "xlsx"])
+def test_a_header_wider_than_excels_16384_columns_is_refused_in_vietnamese(name, data):
+    with pytest.raises(ImportLimitError, match=r"cột, quá giới hạn 16\.384 cột \(giới hạn của Excel\)"):
+        _read(name, data)
+
+
+def test_a_header_of_excels_width_is_read():
+    columns, rows = _read("a.jsonl", wide_jsonl(MAX_COLUMNS - 1))  # and «text» on its second line
+    assert len(columns) == MAX_COLUMNS and rows[1] == {"text": "Bụi than ở Vàng Danh"}
+
+
+def test_a_mapping_error_names_a_few_columns_not_the_whole_header():
+    columns = [f"cột số {i} " + "x" * 200 for i in range(5000)]
+    with pytest.raises(imp.ImportFormatError) as ei:
+        imp.check_mapping({"text": "Nội dung"}, columns)
+    msg = str(ei.value)
+    assert len(msg) < 3500, len(msg)
+    assert "cột số 0 " in msg and "và 4.970 cột khác" in msg and "cột số 4999" not in msg
+
+
+def test_a_survey_preview_shows_every_column_of_a_short_row():
+    """The Khảo sát page draws its sample as a table of every column: a short row's missing ones are empty."""
+    from orchestration import surveys
+
+    pv = surveys.preview("a.csv", io.BytesIO("Giới tính,Ý kiến,Nơi ở\nNam,Tốt\nNữ,Chưa tốt,Yên Tử\n".encode()),
+                         ImportsConfig())
+    assert pv.sample[0] == {"Giới tính": "Nam", "Ý kiến": "Tốt", "Nơi ở": ""}
+    assert pv.sample[1]["Nơi ở"] == "Yên Tử"
