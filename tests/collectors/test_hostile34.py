@@ -75,3 +75,14 @@ def test_a_survey_preview_shows_every_column_of_a_short_row():
                          ImportsConfig())
     assert pv.sample[0] == {"Giới tính": "Nam", "Ý kiến": "Tốt", "Nơi ở": ""}
     assert pv.sample[1]["Nơi ở"] == "Yên Tử"
+
+
+def test_an_xlsx_row_is_read_as_the_cells_it_holds_not_out_to_its_last_cell():
+    """openpyxl builds a row out to its last cell: a number at column ZZZ was 18,278 values, each looked at again by
+    the reader (2,000 such rows 3.7 s against 0.4 s at column B). A row is now its cells: the header's columns it
+    fills, and the cells right of the header counted, as before."""
+    with imp.open_table("a.xlsx", io.BytesIO(far_cell_xlsx(3, "ZZZ")), ImportsConfig()) as t:
+        rows = list(t.rows)
+        assert t.columns == ["text"] and rows == [{}, {}, {}] and t.notes["extra_fields"] == 3
+    with imp.open_table("a.xlsx", io.BytesIO(far_cell_xlsx(2, "A")), ImportsConfig()) as t:
+        assert list(t.rows) == [{"text": 1}, {"text": 1}] and not t.notes["extra_fields"]
