@@ -35,7 +35,9 @@ def test_the_first_error_of_a_transaction_is_raised_not_the_clean_up_that_failed
 
 _CHILD = """
 import os, resource, sys
+from store import items as store_items
 from store.db import Database
+from tests.store.test_batch_storage import item
 
 path = sys.argv[1]
 with Database(path) as db:
