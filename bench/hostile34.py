@@ -7,7 +7,8 @@ Usage: PYTHONPATH=. .venv/bin/python bench/hostile34.py [--root DIR] [--only NAM
 
 Cases: a CSV whose header has 16,000 / 100,000 / 200,000 columns under short rows, read as an import and previewed
 as a survey; a JSONL file whose first line has 16,000 / 40,000 keys; an XLSX of 2,000 rows each with one cell at
-column ZZZ (openpyxl pads a row out to its last cell), and one whose header reaches ZZZ; `langnghe import` of 20,000
+column ZZZ (openpyxl pads a row out to its last cell), and one whose header reaches ZZZ; a feed whose <title> has
+20,000 / 80,000 attributes, and 7.5 MB of elements of 64 attributes each (the most a feed may have); `langnghe import` of 20,000
 rows into a database under `ulimit -f` (EFBIG) and, as root, on a 3 MB tmpfs (ENOSPC).
 """
 
@@ -56,6 +57,17 @@ def far_cell_xlsx(rows: int, column: str, *, header_at: str = "A") -> bytes:
     return buf.getvalue()
 
 
+def attributes_feed(attributes: int, elements: int = 1) -> bytes:
+    """An RSS feed of one entry holding `elements` elements of `attributes` attributes each (one: its <title>)."""
+    tag = b" ".join(b'a%d="1"' % i for i in range(attributes))
+    if elements == 1:
+        inner = b"<title " + tag + b">Tin</title>"
+    else:
+        inner = b"<title>Tin</title>" + (b"<x " + tag + b"/>") * elements
+    return (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item>' + inner
+            + b"<link>https://bao.vn/1</link></item></channel></rss>")
+
+
 def big_csv(rows: int) -> bytes:
     words = ("bụi", "than", "đường", "người", "dân", "phản", "ánh", "Vàng", "Danh", "Yên", "Tử")
     lines = ["Tiêu đề,Nội dung,Ngày đăng"]
@@ -74,6 +86,18 @@ try:
     with open(sys.argv[1], "rb") as fh, imp.open_table(sys.argv[1], fh, ImportsConfig()) as tb:
         n = sum(1 for _ in tb.rows)
     print(f"{len(tb.columns)} columns, {n} rows read")
+except Exception as exc:
+    print(f"{type(exc).__name__}: {str(exc)[:110]}")
+"""
+
+FEED = """
+import sys
+from collectors import rss
+from vocab.config import DEFAULT_LIMITS
+try:
+    with open(sys.argv[1], "rb") as fh:
+        parsed, _, _ = rss.parse_feed_bounded(fh.read(), None, DEFAULT_LIMITS)
+    print(f"{len(parsed.entries)} entries")
 except Exception as exc:
     print(f"{type(exc).__name__}: {str(exc)[:110]}")
 """
@@ -150,6 +174,9 @@ def main() -> None:
             "xlsx 2,000 rows, a cell at B": ("read", "g.xlsx", far_cell_xlsx(2_000, "B")),
             "xlsx 2,000 rows, a cell at ZZZ": ("read", "h.xlsx", far_cell_xlsx(2_000, "ZZZ")),
             "xlsx header at ZZZ1": ("read", "i.xlsx", far_cell_xlsx(10, "B", header_at="ZZZ")),
+            "feed <title> of 20,000 attributes": ("feed", "j.rss", attributes_feed(20_000)),
+            "feed <title> of 80,000 attributes": ("feed", "k.rss", attributes_feed(80_000)),
+            "feed 7.5 MB of 64-attribute tags": ("feed", "l.rss", attributes_feed(64, 7_500_000 // 500)),
         }
         print(f"{'case':<36} {'bytes':>9} {'time':>8} {'peak':>7}  outcome")
         for name, (what, fname, data) in files.items():
@@ -157,7 +184,8 @@ def main() -> None:
                 continue
             path = d / fname
             path.write_bytes(data)
-            out, secs, rss = run(root, ["-c", READ if what == "read" else SURVEY, str(path)], a.timeout)
+            code = {"read": READ, "survey": SURVEY, "feed": FEED}[what]
+            out, secs, rss = run(root, ["-c", code, str(path)], a.timeout)
             print(f"{name:<36} {len(data):>9,} {secs:>7.1f}s {rss:>5} MB  {out[:150]}")
         if a.only and "import" not in a.only:
             return
