@@ -8,7 +8,9 @@ Usage: PYTHONPATH=. .venv/bin/python bench/hostile34.py [--root DIR] [--only NAM
 Cases: a CSV whose header has 16,000 / 100,000 / 200,000 columns under short rows, read as an import and previewed
 as a survey; a JSONL file whose first line has 16,000 / 40,000 keys; an XLSX of 2,000 rows each with one cell at
 column ZZZ (openpyxl pads a row out to its last cell), and one whose header reaches ZZZ; a feed whose <title> has
-20,000 / 80,000 attributes, and 7.5 MB of elements of 64 attributes each (the most a feed may have); `langnghe import` of 20,000
+20,000 / 80,000 attributes, and 7.5 MB of elements of 64 attributes each (the most a feed may have); strip_html (every
+feed summary, imported cell, message) on 150 KB of «<a b='» and 100 KB of «<!--», and a CSV of 5 such cells of
+100,000 characters (imports.max_cell_chars) read and mapped as an import; `langnghe import` of 20,000
 rows into a database under `ulimit -f` (EFBIG) and, as root, on a 3 MB tmpfs (ENOSPC).
 """
 
@@ -102,6 +104,25 @@ except Exception as exc:
     print(f"{type(exc).__name__}: {str(exc)[:110]}")
 """
 
+STRIP = """
+import sys
+from collectors.textutil import strip_html
+with open(sys.argv[1], encoding="utf-8") as fh:
+    text = fh.read()
+print(f"{len(strip_html(text)):,} characters of text")
+"""
+
+MAP = """
+import sys
+from datetime import datetime
+from collectors import imports as imp
+from vocab.config import ImportsConfig, SourceConfig
+settings = imp.ImportSettings(SourceConfig(name="t", kind="import", url="", outlet="t"))
+with open(sys.argv[1], "rb") as fh, imp.open_table(sys.argv[1], fh, ImportsConfig()) as tb:
+    items, skipped = imp.map_rows(list(tb.rows), {"text": "Nội dung"}, settings, datetime(2026, 12, 7))
+print(f"{len(items)} items mapped, {sum(skipped.values())} skipped")
+"""
+
 SURVEY = """
 import sys
 from orchestration import surveys
@@ -177,6 +198,9 @@ def main() -> None:
             "feed <title> of 20,000 attributes": ("feed", "j.rss", attributes_feed(20_000)),
             "feed <title> of 80,000 attributes": ("feed", "k.rss", attributes_feed(80_000)),
             "feed 7.5 MB of 64-attribute tags": ("feed", "l.rss", attributes_feed(64, 7_500_000 // 500)),
+            "strip_html 150 KB of <a b='": ("strip", "m.txt", ("<a b='" * 25_000).encode()),
+            "strip_html 100 KB of <!--": ("strip", "n.txt", ("<!--" * 25_000).encode()),
+            "import 5 cells of 100,000 <a b='": ("map", "o.csv", ("Nội dung\n" + ("<a b='" * 16_666 + "\n") * 5).encode()),
         }
         print(f"{'case':<36} {'bytes':>9} {'time':>8} {'peak':>7}  outcome")
         for name, (what, fname, data) in files.items():
@@ -184,7 +208,7 @@ def main() -> None:
                 continue
             path = d / fname
             path.write_bytes(data)
-            code = {"read": READ, "survey": SURVEY, "feed": FEED}[what]
+            code = {"read": READ, "survey": SURVEY, "feed": FEED, "strip": STRIP, "map": MAP}[what]
             out, secs, rss = run(root, ["-c", code, str(path)], a.timeout)
             print(f"{name:<36} {len(data):>9,} {secs:>7.1f}s {rss:>5} MB  {out[:150]}")
         if a.only and "import" not in a.only:
