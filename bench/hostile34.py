@@ -200,6 +200,7 @@ def main() -> None:
             "feed 7.5 MB of 64-attribute tags": ("feed", "l.rss", attributes_feed(64, 7_500_000 // 500)),
             "strip_html 150 KB of <a b='": ("strip", "m.txt", ("<a b='" * 25_000).encode()),
             "strip_html 100 KB of <!--": ("strip", "n.txt", ("<!--" * 25_000).encode()),
+            "strip_html <a b and 160,000 =": ("strip", "p.txt", ("<a b" + "=" * 160_000).encode()),
             "import 5 cells of 100,000 <a b='": ("map", "o.csv", ("Nội dung\n" + ("<a b='" * 16_666 + "\n") * 5).encode()),
         }
         print(f"{'case':<36} {'bytes':>9} {'time':>8} {'peak':>7}  outcome")

@@ -143,8 +143,10 @@ _SECTION_CLOSE = re.compile(r"]\s*]\s*>")  # «]]>» ends a marked section (<![C
 _MS_SECTION = re.compile(r"<!\[\s*(?:if|else|endif)\b", re.I)
 _MS_SECTION_CLOSE = re.compile(r"]\s*>")   # …and «]>» MS Office's (<![if …]>), as html.parser reads them
 _MARKUP_OPEN = re.compile(r"<(?:/|!|\?)")   # an end tag, a declaration or a processing instruction: to their «>»
-# A start tag whose quotes all close before its «>» (html.parser reads a quoted value past «>» and «<»)
-_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:[\s/]+[^\s/>][^\s/=>]*(?:\s*=+\s*(?:"[^"]*"|'[^']*'|(?!['"])[^\s>]*))?)*[\s/]*>""")
+# A start tag whose quotes all close before its «>» (html.parser reads a quoted value past «>» and «<»). Possessive
+# quantifiers (Python 3.11): with plain ones, «<a b=» and 20,000 «=» or spaces backtracked for 16–50 s.
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*+(?:[\s/]++[^\s/>][^\s/=>]*+"""
+                        r"""(?:\s*+=++\s*+(?:"[^"]*+"|'[^']*+'|(?!['"])[^\s>]*+))?+)*+[\s/]*+>""")
 
 
 class _Next:
@@ -164,10 +166,11 @@ class _Next:
 def _stray_lt_escaped(s: str) -> str:
     """`s` with every «<» that opens no complete piece of markup written «&lt;»: a start tag whose quotes close and
     whose «>» comes before the next «<», an end tag, declaration or processing instruction with a «>» before the next
-    «<», a comment with its «-->», a marked section with its «]]>». html.parser reads the rest of the text again at each «<» it cannot close (Python 3.11; CVE-2025-6069,
-    fixed in 3.13.5): 150 KB of «<a b='» took 157 s, 100 KB of «<!--» 11 s, in any feed summary, imported cell or
-    message strip_html reads (round 31, `hostile34`). Such a «<» was shown as text; it still is (the parser turns
-    «&lt;» back), and complete markup is untouched."""
+    «<», a comment with its «-->», a marked section with its «]]>». html.parser reads the rest of the text again at
+    each «<» it cannot close (Python 3.11; CVE-2025-6069, fixed in 3.12.11 and 3.13.5): 150 KB of «<a b='» took
+    157 s, 100 KB of «<!--» 11 s, in any feed summary, imported cell or message strip_html reads (round 31,
+    `hostile34`). Such a «<» was shown as text; it still is (the parser turns «&lt;» back), and complete markup is
+    untouched."""
     if len(s) < 1000:  # too short to matter: html.parser reads it in microseconds whatever it holds
         return s
     out: list[str] = []
