@@ -93,6 +93,13 @@ MAX_XML_DEPTH = 500  # elements open inside each other (real feeds: under 20; At
 # Tags outside CDATA: 1,000 entries of 20 tags are 20,000. 8 MB of `<b></b>` in one entry (2.3 million tags) was
 # +211 MB and 37–46 s of feedparser.
 MAX_XML_TAGS = 200_000
+# Attributes of one element (real feeds: under 15, `<media:content …>`). feedparser's strict parser looks each
+# attribute up by its name in a list of them (xml.sax's AttributesNSImpl.getValueByQName), so an element costs the
+# square of its attributes: one `<title>` of 20,000 attributes (209 KB) took 13 s, of 80,000 (869 KB) 138 s, in the
+# collectors' process (round 31, `hostile34`). Checked only in a tag longer than LONG_TAG_BYTES.
+MAX_XML_ATTRIBUTES = 64
+LONG_TAG_BYTES = 256  # a tag of 64 attributes is at least 4 bytes each
+_XML_ATTRIBUTE = re.compile(rb"""[^\s=/<>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
 _ROOT_ELEMENT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 _ENTRY_START = re.compile(rb"<(?:item|entry)[\s>/]")
 _ENTRY_END = re.compile(rb"</(?:item|entry)\s*>")
@@ -126,7 +133,8 @@ def _entries_in(xml: bytes, start: int) -> int:
 def bounded_xml(xml: bytes, limits: LimitsConfig) -> bytes:
     """The feed held to `limits` max_entries entries and max_feed_mb, cut after the last whole entry that fits
     (feedparser reads the unclosed rest leniently). A prologue `_check_prologue` refuses, or elements open more
-    than MAX_XML_DEPTH deep, are a DocumentError before any parse."""
+    than MAX_XML_DEPTH deep, more than MAX_XML_TAGS tags or an element of more than MAX_XML_ATTRIBUTES attributes, are
+    a DocumentError before any parse."""
     cut_at = len(xml)
     starts = _ENTRY_START.finditer(xml)
     for _ in range(limits.max_entries + 1):
@@ -189,8 +197,9 @@ def _references(xml: bytes, names: list[bytes]) -> Iterator[re.Match[bytes]]:
 
 
 def _shape_over(xml: bytes, max_depth: int, max_tags: int) -> str | None:
-    """What is past the bounds, in Vietnamese, or None: elements open more than `max_depth` deep anywhere, or more
-    than `max_tags` tags (CDATA and comments are text to feedparser: skipped). One pass, stopped at the first."""
+    """What is past the bounds, in Vietnamese, or None: elements open more than `max_depth` deep anywhere, more
+    than `max_tags` tags (CDATA and comments are text to feedparser: skipped), or an element of more than
+    MAX_XML_ATTRIBUTES attributes. One pass, stopped at the first."""
     depth = tags = 0
     for m in _XML_TAG.finditer(xml):
         if m.group(1) is None:  # CDATA or a comment
@@ -198,6 +207,10 @@ def _shape_over(xml: bytes, max_depth: int, max_tags: int) -> str | None:
         tags += 1
         if tags > max_tags:
             return f"có hơn {fmt_num(max_tags)} thẻ"
+        if m.end() - m.start() > LONG_TAG_BYTES and not m.group(1):
+            attributes = sum(1 for _ in _XML_ATTRIBUTE.finditer(xml, m.start(), m.end()))
+            if attributes > MAX_XML_ATTRIBUTES:
+                return f"có thẻ mang {fmt_num(attributes)} thuộc tính (hơn {MAX_XML_ATTRIBUTES})"
         if m.group(2):  # <x/>
             continue
         if m.group(1):

@@ -80,8 +80,8 @@ def _preview(file_name: str, stream: BinaryIO, limits: Any, sheet: str | None, r
         head: list[dict[str, Any]] = []
         for i, row in enumerate(table.rows):
             sample.append(dict(row))
-            if i < rows:
-                head.append({k: text(v) for k, v in row.items()})
+            if i < rows:  # every column: a CSV row carries only the columns it reaches (collectors.imports.csv_rows)
+                head.append({c: text(row.get(c)) for c in table.columns})
             if len(sample) >= 500:
                 break
         if not sample:

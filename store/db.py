@@ -36,7 +36,7 @@ from store.errors import (  # noqa: F401  (defined without DuckDB, for the CLI's
 from vocab.config import StorageConfig
 from vocab.numbers import number
 from vocab.timefmt import file_stamp
-from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
+from vocab.oserrors import FILE_TOO_LARGE_HINT, FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _STARTED = time.time()  # about when this process started: a temporary copy older than this is no copy of ours
@@ -59,6 +59,11 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageFull(
             f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
             "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
+    if code == errno.EFBIG or "file too large" in text:  # a file-size limit, not a full disk (round 31, `hostile34`:
+        # was «lỗi ngoài dự kiến của phần mềm»): FAT32's 4 GB, `ulimit -f`, systemd's LimitFSIZE
+        return StorageFull(
+            f"Tệp cơ sở dữ liệu {path} đã tới giới hạn dung lượng một tệp: không ghi thêm được. Phần đang ghi dở đã "
+            f"được hủy, dữ liệu đã lưu trước đó vẫn còn nguyên. {FILE_TOO_LARGE_HINT}", path, str(exc))
     # a .wal of another database file, or of a later checkpoint of this one (a file-copy snapshot keeps the
     # live file's identity: its old .wal is refused by the checkpoint count instead)
     if "wal does not match database file" in text or "checkpoint iteration does not match" in text:
@@ -87,6 +92,19 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
             f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "
             "quyền ghi của tài khoản chạy Lắng Nghe, hoặc gắn lại ổ đĩa ở chế độ ghi.", path, str(exc))
     return None
+
+
+def first_failure(exc: BaseException) -> BaseException:
+    """The error that failed a transaction, not DuckDB's «Current transaction is aborted» that a later statement of the
+    same transaction raised over it. Why: a store function's `finally` that cleans up (`DROP TABLE IF EXISTS` of its
+    temporary tables, `store.search.index_items` and others) runs on the aborted transaction and raises again, and
+    Python puts that error in place of the first: an import on a full disk said «lỗi ngoài dự kiến của phần mềm
+    (TransactionException)» where it should have said the disk was full (round 31, `hostile34`). Only that DuckDB
+    error is looked through (its `__context__`, the error being handled when it was raised)."""
+    while (isinstance(exc, duckdb.TransactionException) and "transaction is aborted" in str(exc).lower()
+           and isinstance(exc.__context__, (duckdb.Error, OSError))):
+        exc = exc.__context__
+    return exc
 
 
 def utcnow() -> datetime:
@@ -386,7 +404,7 @@ class Database:
                 except BaseException as exc:
                     _rollback_quietly(cur)
                     if isinstance(exc, (duckdb.Error, OSError)):
-                        self._raise_storage(exc, con)
+                        self._raise_storage(first_failure(exc), con)
                     raise
             finally:
                 cur.close()

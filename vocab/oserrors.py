@@ -11,6 +11,10 @@ import errno
 
 FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
+# EFBIG («File too large»): a limit on one file, not a full disk (round 31, `hostile34`)
+FILE_TOO_LARGE_HINT = ("Giới hạn này do ổ đĩa (ví dụ ổ định dạng FAT32 chỉ nhận tệp đến 4 GB) hoặc do hệ thống đặt cho "
+                       "tài khoản chạy Lắng Nghe (ulimit -f, LimitFSIZE của systemd): hãy dùng ổ đĩa khác hoặc bỏ giới "
+                       "hạn đó rồi chạy lại.")
 
 
 def os_error_reason(exc: BaseException) -> str | None:
@@ -19,6 +23,9 @@ def os_error_reason(exc: BaseException) -> str | None:
     code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
     if code in FULL_ERRNOS:
         return "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi chạy lại"
+    if code == errno.EFBIG:
+        return ("tệp đã tới giới hạn dung lượng một tệp, của ổ đĩa (ổ định dạng FAT32 chỉ nhận tệp đến 4 GB) hoặc của "
+                "hệ thống (ulimit -f, LimitFSIZE của systemd); hãy dùng ổ đĩa khác hoặc bỏ giới hạn đó rồi chạy lại")
     if code == errno.EROFS:
         return "ổ đĩa chỉ cho phép đọc; hãy gắn lại ổ đĩa ở chế độ ghi hoặc chọn thư mục khác"
     if code in READ_ONLY_ERRNOS:

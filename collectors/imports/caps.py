@@ -4,6 +4,7 @@
         │                [imports] max_line_bytes
         ▼
     row ─check_cells─▶ no cell (nested JSON too) longer than [imports] max_cell_chars
+    header ─check_columns─▶ at most MAX_COLUMNS columns (Excel's 16,384), whatever the format
     XLSX ─zipcheck.check_zip─▶ declared zip sizes against max_uncompressed_mb, max_xlsx_part_mb, ZIP_MAX_PARTS
 
 Files are streamed: rows come one at a time from an open binary stream. Every read is bounded by ImportsConfig
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from collectors.imports.errors import ImportLimitError
 from vocab.numbers import fmt_num
@@ -29,6 +30,7 @@ HEAD_BYTES = 1 << 20             # sample that decides the encoding and the CSV 
 COLUMN_SCAN_ROWS = 1000          # JSONL: columns are the keys of the first rows…
 COLUMN_SCAN_BYTES = 16 << 20     # …read up to this many bytes
 XLSX_MAX_ROWS = 1_048_576        # Excel's own row limit; a sheet claiming more is not an export
+MAX_COLUMNS = 16_384             # Excel's own column limit (XFD), for every format: a header wider is not an export
 ZIP_MAX_PARTS = 10_000           # an XLSX has tens of parts; the zip directory is read whole
 
 
@@ -52,6 +54,14 @@ class Lines:
             raise ImportLimitError(f"Dòng {fmt_num(self.line_no)} dài hơn giới hạn {fmt_num(self.max)} byte "
                                    f"(imports.max_line_bytes); tệp không được đọc tiếp.")
         return unicodedata.normalize("NFC", line)
+
+
+def check_columns(columns: Collection[str]) -> None:
+    """Refuse a header of more than MAX_COLUMNS columns (round 31, `hostile34`): a 2 MB header line holds 300,000 of
+    them, and every row was filled out to them, a survey sampled each for every row (docs/SECURITY.md)."""
+    if len(columns) > MAX_COLUMNS:
+        raise ImportLimitError(f"Tệp có {fmt_num(len(columns))} cột, quá giới hạn {fmt_num(MAX_COLUMNS)} "
+                               "cột (giới hạn của Excel); tệp không hợp lệ.")
 
 
 def check_cells(row: Mapping[str, Any], limit: int, where: str, depth: int = 0) -> None:

@@ -16,6 +16,7 @@ from collectors.imports.errors import ImportFormatError
 from collectors.textutil import tidy
 from vocab.folding import fold
 from vocab.labels import IMPORT_FIELDS
+from vocab.numbers import fmt_num
 
 FIELDS = IMPORT_FIELDS  # defined in vocab: `langnghe import --help` lists them without loading the readers
 
@@ -70,10 +71,23 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
 def check_mapping(mapping: Mapping[str, str], columns: list[str]) -> None:
     if "text" not in mapping and "title" not in mapping:
         raise ImportFormatError("Cần chọn cột cho ít nhất nội dung (text=) hoặc tiêu đề (title=); các cột của "
-                                f"tệp: {', '.join(columns) or '(không có)'}.")
+                                f"tệp: {named_columns(columns)}.")
     missing = [f"{k}={v}" for k, v in mapping.items() if not _has_column(v, columns)]
     if missing:
-        raise ImportFormatError(f"Tệp không có cột: {', '.join(missing)}; các cột của tệp: {', '.join(columns)}.")
+        raise ImportFormatError(f"Tệp không có cột: {', '.join(missing)}; các cột của tệp: {named_columns(columns)}.")
+
+
+SAID_COLUMNS, SAID_COLUMN_CHARS = 30, 80
+
+
+def named_columns(columns: list[str]) -> str:
+    """The file's columns as a message lists them: the first SAID_COLUMNS, each cut at SAID_COLUMN_CHARS, and how many
+    more. Round 31 (`hostile34`): the whole header went into the message, 16,384 names of up to 2 MB in all."""
+    if not columns:
+        return "(không có)"
+    said = ", ".join(c if len(c) <= SAID_COLUMN_CHARS else c[:SAID_COLUMN_CHARS - 1] + "…" for c in columns[:SAID_COLUMNS])
+    more = len(columns) - SAID_COLUMNS
+    return said + (f" và {fmt_num(more)} cột khác" if more > 0 else "")
 
 
 def _has_column(col: str, columns: list[str]) -> bool:

@@ -3,10 +3,12 @@
     stream ─zipcheck.check_zip─▶ sizes and parts judged first (nothing unzipped yet)
         ▼
     openpyxl's reader (read-only, data-only; shared strings by xlsx_strings) ─▶ the named sheet (or the first), read through
-        │ xlsx_slim.SlimRows; a 1904-system workbook's numbers marked times.Serial1904
+        │ xlsx_slim.SlimRows, each row the (column, value) pairs of its cells; a 1904-system workbook's numbers
+        │ marked times.Serial1904
         ▼
-    header row ─unique_columns─▶ Table(columns, _xlsx_rows, position from the declared row count, notes)
-        each row: empty rows skipped, cells right of the header counted (notes["extra_fields"]),
+    header row ─caps.check_columns, unique_columns─▶ Table(columns, _xlsx_rows, position from the declared row count, notes)
+        each row: {column: value} of its cells, empty rows skipped, cells right of the header counted
+        (notes["extra_fields"]),
         caps.check_cells; more than XLSX_MAX_ROWS ─▶ ImportLimitError; a damaged cell ─▶ ImportFormatError
         after the last row: formula cells without a cached value counted (notes["formula_no_value"])
 """
@@ -18,7 +20,7 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Iterator
 
-from collectors.imports.caps import XLSX_MAX_ROWS, check_cells
+from collectors.imports.caps import XLSX_MAX_ROWS, check_cells, check_columns
 from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.imports.table import Table, unique_columns
 from collectors.imports.times import EXCEL_EPOCH_1904, mark_1904
@@ -62,12 +64,16 @@ def sheet_table(wb: Any, limits: ImportsConfig, sheet: str | None) -> Iterator[T
         setattr(ws, _DECLARED, ws.max_row if isinstance(ws.max_row, int) else None)
         ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
     declared = getattr(ws, _DECLARED)
-    it = ws.iter_rows(values_only=True)
+    it = ws.iter_rows(values_only=True)  # each row as (column, value) pairs (xlsx_slim._cells_of)
     if wb.epoch == EXCEL_EPOCH_1904:
-        it = (tuple(mark_1904(v) for v in values) for values in it)
-    header = next(_xlsx_values(it, {"n": 0}), None)
-    if not header:
+        it = (tuple((c, mark_1904(v)) for c, v in cells) for cells in it)
+    cells = next(_xlsx_values(it, {"n": 0}), None)
+    if not cells:
         raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
+    header: list[Any] = [None] * max(c for c, _ in cells)
+    check_columns(header)  # openpyxl reads columns up to ZZZ (18,278), past Excel's XFD
+    for c, v in cells:
+        header[c - 1] = v
     columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
     state = {"n": 1}
     notes: Counter[str] = Counter()
@@ -81,17 +87,20 @@ def sheet_table(wb: Any, limits: ImportsConfig, sheet: str | None) -> Iterator[T
 _DECLARED = "_langnghe_declared_rows"  # set on a worksheet by its first pass (sheet_table): the rows it declared
 
 
-def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
+def _xlsx_rows(it: Iterator[tuple[tuple[int, Any], ...]], columns: list[str], limits: ImportsConfig,
                state: dict[str, int], notes: Counter[str], ws: Any = None) -> Iterator[dict[str, Any]]:
-    for values in _xlsx_values(it, state):
+    """Each row as {column: value} of the cells it holds (a row costs its cells, not its width: like a CSV row, a
+    column it does not fill is absent)."""
+    width = len(columns)
+    for cells in _xlsx_values(it, state):
         state["n"] += 1
         if state["n"] > XLSX_MAX_ROWS:
             raise ImportLimitError(f"Trang tính có hơn {fmt_num(XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
                                    "tệp không hợp lệ.")
-        if not values or all(v is None or v == "" for v in values):
+        if all(v is None or v == "" for _, v in cells):
             continue
-        row = {columns[i]: v for i, v in enumerate(values) if i < len(columns)}
-        if any(v is not None and str(v).strip() for v in values[len(columns):]):  # cells right of the header
+        row = {columns[c - 1]: v for c, v in cells if c <= width}
+        if any(c > width and v is not None and str(v).strip() for c, v in cells):  # cells right of the header
             notes["extra_fields"] += 1
         check_cells(row, limits.max_cell_chars, f"dòng {fmt_num(state['n'])}")
         yield row

@@ -7,6 +7,8 @@ release still fits (a test of the exact version would fail every fresh install a
   opens (its private `_find_workbook_part`), or the part-size check spares the wrong part.
 - xlsx_strings.load_workbook_lean: an ExcelReader whose read_strings is ours; read() must still call it and the
   attributes it uses (package, archive, shared_strings) must still be there.
+- xlsx_slim.slim_rows_of (round 31): the read-only worksheet's `_get_source` and `_get_row` replaced on the instance;
+  iter_rows must still build each row through `self._get_row(cells, …)` with cells as dicts of "column" and "value".
 """
 
 from __future__ import annotations
@@ -79,3 +81,20 @@ def test_a_moved_workbook_part_is_found_where_openpyxl_finds_it(tmp_path):
     with zipfile.ZipFile(write_moved_workbook(tmp_path / "m.xlsx", 10)) as z:
         manifest = Manifest.from_tree(fromstring(z.read("[Content_Types].xml")))
     assert workbook_part(manifest) == _find_workbook_part(manifest).PartName[1:] == "xl/worksheets/workbook.xml"
+
+
+def test_the_read_only_rows_are_built_by_get_row_from_cells_of_column_and_value():
+    """xlsx_slim._cells_of stands in for the worksheet's `_get_row`: each row of iter_rows is what it returns, from
+    openpyxl's parsed cells (their "column" and "value")."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", None, 3])
+    wb.active.append([])
+    wb.active.append([None, "b"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    ws = openpyxl.load_workbook(buf, read_only=True).worksheets[0]
+    ws.reset_dimensions()
+    seen: list[list[tuple[int, object]]] = []
+    ws._get_row = lambda row, *a, **kw: seen.append([(c["column"], c["value"]) for c in row]) or ("row", len(seen))
+    assert list(ws.iter_rows(values_only=True)) == [("row", 1), [], ("row", 2)]  # a missing row: empty, not built
+    assert seen == [[(1, "a"), (3, 3)], [(2, "b")]]
