@@ -145,7 +145,9 @@ _MS_SECTION_CLOSE = re.compile(r"]\s*>")   # …and «]>» MS Office's (<![if �
 _MARKUP_OPEN = re.compile(r"<(?:/|!|\?)")   # an end tag, a declaration or a processing instruction: to their «>»
 # A start tag whose quotes all close before its «>» (html.parser reads a quoted value past «>» and «<»). Possessive
 # quantifiers (Python 3.11): with plain ones, «<a b=» and 20,000 «=» or spaces backtracked for 16–50 s.
-_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*+(?:[\s/]++[^\s/>][^\s/=>]*+"""
+# An attribute may follow a closing quote with no space («<a href="x"target="_blank">», as sloppy CMS output writes
+# it): html.parser accepts it (its `(?<=['"\s/])`), so this does too (review32: such tags reached staff as text).
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*+(?:(?:[\s/]++|(?<=['"]))[^\s/>][^\s/=>]*+"""
                         r"""(?:\s*+=++\s*+(?:"[^"]*+"|'[^']*+'|(?!['"])[^\s>]*+))?+)*+[\s/]*+>""")
 
 

@@ -145,3 +145,14 @@ def test_strip_html_keeps_the_text_of_ordinary_and_broken_markup():
     got = strip_html(html)
     assert got.startswith("Bụi than ở Vàng Danh ") and got.endswith("a < b, c<d & e <3 Yên Tử"), got
     assert "ghi chú" not in got and "if (a" not in got
+
+
+@pytest.mark.parametrize("tag", ['<a href="x"target="_blank">', "<img src=\"x\"alt=\"\">", "<a b='x''>",
+                                 '<a  href = "x"  >', "<br/>", '<a href="x"/>'])
+def test_strip_html_reads_a_long_text_s_tags_as_the_parser_does(tag):
+    """Past the length where the escaping runs, a tag html.parser accepts is stripped as in a short text (review32: an
+    attribute right after a closing quote was escaped, and «<a href="x"target="_blank">» reached staff as text)."""
+    from collectors.textutil import strip_html
+
+    long = " và " * 300
+    assert "<" not in strip_html(f"{long}Bụi {tag}than"), strip_html(f"{long}Bụi {tag}than")
