@@ -13,6 +13,7 @@ with collectors.zalo_oa: notify/ imports only vocab (docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Mapping
 
 import httpx
@@ -28,9 +29,24 @@ def _expired(r: httpx.Response, data: Mapping[str, Any]) -> bool:
     return r.status_code == 401 or str(data.get("error")) in {str(c) for c in TOKEN_CODES}
 
 
-def _renew(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
+# One renewal at a time in this process: «Gửi thử» (the dashboard's thread) and the delivery pass (the scheduler's)
+# may both find the token expired, and Zalo takes each single-use refresh token once; the loser was told to grant
+# the app again though the winner had stored a valid pair, and both wrote the same temporary file (review32).
+_RENEWING = threading.Lock()
+
+
+def _renew(client: httpx.Client, settings: Mapping[str, Any], refused: str | None = None) -> str | None:
     """A new access token from the refresh token (both stored, mode 600), or None when this server cannot renew it
-    here (no app_id, secret key or refresh token: the zalo_token_refresh job may). SendError when Zalo refuses."""
+    here (no app_id, secret key or refresh token: the zalo_token_refresh job may). SendError when Zalo refuses.
+    `refused`: the token Zalo refused; if another thread stored a new one meanwhile, that one, without renewing."""
+    with _RENEWING:
+        current = secret(str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN")))
+        if current and current != refused:
+            return current
+        return _renew_now(client, settings)
+
+
+def _renew_now(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
     app_id = str(settings.get("app_id") or "")
     token_env = str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN"))
     refresh_env = str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH"))
@@ -90,7 +106,7 @@ class Zalo:
             if renewed or not _expired(r, data):
                 break
             renewed = True  # once: a token refused again right after its renewal is Zalo's answer, not retried here
-            fresh = _renew(client, settings)
+            fresh = _renew(client, settings, refused=token)
             if not fresh:
                 break
             token = fresh

@@ -109,3 +109,21 @@ def test_a_token_given_by_a_variable_is_not_renewed_here(keys, monkeypatch):
     with pytest.raises(SendError, match="Zalo từ chối \\(mã -216"):
         _send(zalo)
     assert zalo.calls == [("send", OLD)] and secrets.secret("LANGNGHE_ZALO_REFRESH") == RT
+
+
+def test_a_token_another_thread_renewed_meanwhile_is_used_not_renewed_again(keys):
+    """«Gửi thử» and the delivery pass may both find the token expired: the second to renew finds the pair the first
+    stored and uses it, not the spent refresh token (review32: it was told to grant the app again)."""
+    zalo = Zalo()
+    real = zalo.__call__
+
+    def first_send_then_another_renews(req: httpx.Request) -> httpx.Response:
+        answer = real(req)
+        if zalo.calls == [("send", OLD)]:  # while this send holds the refused token, another thread renews
+            secrets.store_secret("LANGNGHE_ZALO_TOKEN", NEW)
+            secrets.store_secret("LANGNGHE_ZALO_REFRESH", RT2)
+        return answer
+
+    client = httpx.Client(transport=httpx.MockTransport(first_send_then_another_renews))
+    assert registry.get("zalo").send("5566", MSG, SETTINGS, client) == "message_id z1"
+    assert zalo.calls == [("send", OLD), ("send", NEW)]  # no renewal: RT2 is still unspent
