@@ -401,9 +401,10 @@ def subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int) -> Subscription 
 def requeue_failed(cur: "duckdb.DuckDBPyConnection", sub_id: int, since: datetime, now: datetime) -> list[int]:
     """A subscription's given-up rows raised since `since` go back to waiting, due now, with a fresh attempt
     count (the "Gửi lại các tin lỗi" of Thông báo once the channel is fixed); the next pass sends them with
-    the subscription's other due rows as one message, oldest first (due_rows). Returns their ids. A row partly sent
-    goes again to the addresses it did not reach alone (its address since it ended), those refused for good too:
-    the staff member asked, having fixed the list or the mailbox."""
+    the subscription's other due rows to the same address as one message, oldest first (due_rows; rows narrowed to
+    other addresses go as messages of their own). Returns their ids. A row partly sent goes again to the addresses it
+    did not reach alone (its address since it ended), those refused for good too: the staff member asked, having
+    fixed the list or the mailbox. Its send time is cleared, so that retention dates it by its new tries."""
     cur.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = ?,
                                      refused = NULL, sent_at = NULL
                    WHERE subscription_id = ? AND status IN ('failed', 'partial') AND created_at >= ? RETURNING id""",
