@@ -37,7 +37,10 @@ def test_shipped_anchor_is_model_1_0s_threshold():
     assert T.TOPIC_RULE_ANCHOR_P == 0.45 and T.TOPIC_RULE_ANCHOR_MARGIN == 0.001
     assert ANCHOR == -0.201 and ANCHOR in GRID
     shipped = json.loads((T.MODELS_DIR / "metrics-1.0.json").read_text(encoding="utf-8"))
-    assert shipped["info"]["topic_threshold"] == ANCHOR
+    # round 31's retrain (N38 + N39): p 0.40 beat the anchor by 0.0015 > the margin, so the anchor gave way by its
+    # rule and the shipped threshold is −0.405; the anchor stays p 0.45 (docs/NLP_ROUNDS.md, "Round 31: the retrain")
+    assert shipped["info"]["topic_rule_anchor"] == {"p": 0.45, "threshold": ANCHOR, "margin": 0.001, "held": False}
+    assert shipped["info"]["topic_threshold"] == logit(0.40)
 
 
 def test_anchor_is_kept_when_the_best_is_within_the_margin():
@@ -234,6 +237,11 @@ def test_shipped_share_anchors_are_model_1_0s_shares_for_every_topic():
     assert set(T.TOPIC_NB_SHARE_ANCHORS) == set(TOPICS)
     assert all(v in T.TOPIC_NB_SHARES for v in T.TOPIC_NB_SHARE_ANCHORS.values())
     assert T.TOPIC_NB_SHARE_ANCHORS["culture_tourism"] == 0.5 and T.TOPIC_NB_SHARE_ANCHORS["economy"] == 0.67
+    # the shipped model (round 31's retrain) took every anchor: culture_tourism's first best 0.33 was held at 0.5
+    shipped = json.loads((T.MODELS_DIR / "metrics-1.0.json").read_text(encoding="utf-8"))["info"]
+    assert shipped["topic_nb_shares"] == T.TOPIC_NB_SHARE_ANCHORS
+    assert shipped["topic_nb_share_anchor"]["topics"]["culture_tourism"] == \
+        {"anchor": 0.5, "first_best": 0.33, "held": True, "gain": 0.00026}
 
 
 def test_share_anchor_is_held_within_the_margin(caplog):
