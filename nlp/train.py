@@ -363,6 +363,23 @@ TOPIC_RULE_ANCHOR_MARGIN = 0.001
 # cross-validated figure (`anchor_route`). Only with TOPIC_CALIBRATION. None: the first best (rounds 12–30).
 COMMENT_ROUTE_ANCHOR_P: float | None = 0.25
 COMMENT_ROUTE_ANCHOR_MARGIN = 0.001
+# Round 31 (issue 13; docs/NLP_ROUNDS.md, "Round 31: …" and "Round 31: the NB shares anchored", docs/NLP.md, "How the
+# press topic rule is chosen"): the press topic models' NB shares are anchored too. Each topic's share is chosen from
+# TOPIC_NB_SHARES by mean out-of-fold average precision, and that curve is flat at its top: with N38 + N39 trained,
+# culture_tourism's share flipped 0.5 → 0.33 for 0.00026 of AP and scaled the whole culture model down (slope 0.813;
+# the proxy's culture_tourism 0.810 → 0.793). Per topic the search keeps TOPIC_NB_SHARE_ANCHORS' share unless the
+# first best beats it by more than TOPIC_NB_SHARE_ANCHOR_MARGIN of mean out-of-fold AP (`anchor_share`); a topic
+# without an anchor (or an anchor off TOPIC_NB_SHARES) takes the first best as before. The table is model 1.0's shares:
+# the shipped files do not record them, so they were read once from the `-v` log of a retrain of model 1.0's data that
+# reproduced its rule (round 31, nlp38's `--out /tmp/nlp38/base`: «NB shares per topic …», the press model's line),
+# and written here as constants. Only the press models (the comment model's shares are chosen freely). None: no
+# anchor, the first best (rounds 6–30).
+TOPIC_NB_SHARE_ANCHORS: dict[str, float] | None = {
+    "land": 0.5, "environment": 0.67, "health": 0.75, "education": 0.5, "public_order": 0.5, "traffic": 0.67,
+    "economy": 0.67, "governance": 0.5, "religion": 0.33, "misinformation_fraud": 0.5, "disaster": 0.5,
+    "welfare": 0.67, "culture_tourism": 0.5,
+}
+TOPIC_NB_SHARE_ANCHOR_MARGIN = 0.001
 
 
 def rule_logit(p: float) -> float:
@@ -895,7 +912,8 @@ def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
                      oof: dict | None = None, untitled: np.ndarray | None = None,
-                     rule_only: np.ndarray | None = None, anchor_p: float | None = None) -> dict[str, Any]:
+                     rule_only: np.ndarray | None = None, anchor_p: float | None = None,
+                     anchor_shares: dict[str, float] | None = None) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -912,7 +930,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     and the titled rule are chosen without them. `anchor_p` (the press rule: TOPIC_RULE_ANCHOR_P; with
     TOPIC_CALIBRATION only): the threshold of that probability is kept, with its best fallback, unless another rule
     beats it by more than TOPIC_RULE_ANCHOR_MARGIN (`anchor_rule`); returned as "anchor" ({p, threshold: the anchor's,
-    margin, held}).
+    margin, held}). `anchor_shares` (the press models: TOPIC_NB_SHARE_ANCHORS; with TOPIC_NB_SHARES): per topic, that
+    NB share is kept unless another beats it by more than TOPIC_NB_SHARE_ANCHOR_MARGIN of mean out-of-fold AP
+    (`anchor_share`); returned as "nb_share_anchor" ({margin, topics: {code: {anchor, first_best, held, gain}}}).
     """
     import itertools
 
@@ -951,10 +971,14 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         from sklearn.metrics import average_precision_score
 
         nb_shares = [TOPIC_NB_WEIGHT] * Y.shape[1]
+        share_verdicts: dict[str, dict[str, Any]] = {}
         for j in present:
-            ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
-                              for P in parts]) for v in TOPIC_NB_SHARES}
+            ap = {v: float(np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
+                                    for P in parts])) for v in TOPIC_NB_SHARES}
             nb_shares[j] = float(max(ap, key=ap.get))
+            if anchor_shares is not None and TOPICS[j] in anchor_shares:
+                nb_shares[j], share_verdicts[TOPICS[j]] = anchor_share(TOPICS[j], ap, anchor_shares[TOPICS[j]],
+                                                                       TOPIC_NB_SHARE_ANCHOR_MARGIN)
         for S, P in zip(repeats_all, parts_all):
             S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
         repeats = [S[~ro] for S in repeats_all]
@@ -1043,6 +1067,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         out["calibration"] = calib
     if nb_shares is not None:
         out["nb_shares"] = nb_shares
+        if anchor_shares is not None:
+            out["nb_share_anchor"] = {"margin": TOPIC_NB_SHARE_ANCHOR_MARGIN, "topics": share_verdicts}
     if TOPIC_THRESHOLD_PER_TOPIC:
         out["thresholds"] = _per_topic_thresholds(scores, best[1], macro, TOPIC_THRESHOLD_CODES)
         out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
@@ -1063,6 +1089,26 @@ def anchor_rule(by_threshold: dict[float, tuple[float, Any]], best: tuple[float,
     gain = None if at is None else best[0] - at[0]
     held = gain is not None and gain <= margin
     return {"threshold": anchor if held else best[1]["threshold"], "margin": margin, "held": held, "gain": gain}
+
+
+def anchor_share(code: str, ap: dict[float, float], anchor: float, margin: float) -> tuple[float, dict[str, Any]]:
+    """One topic's NB share with its anchor (round 31): `ap` maps each share of TOPIC_NB_SHARES to its mean
+    out-of-fold average precision. The anchor is kept unless the first best (the first on a tie, as `max` takes it)
+    beats it by more than `margin`; an anchor that is not a candidate is never kept. Returns (the share taken,
+    {"anchor", "first_best", "held", "gain": the first best's AP over the anchor's, None without it}); the verdict is
+    logged when the first best is not the anchor."""
+    first = float(max(ap, key=ap.get))
+    gain = None if anchor not in ap else ap[first] - ap[anchor]
+    held = gain is not None and gain <= margin
+    if held and first != anchor:
+        log.info("NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f ≤ %.4f: the anchor is "
+                 "kept", code, first, ap[first], anchor, gain, margin)
+    elif not held:
+        log.info("NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f > %.4f: the anchor "
+                 "gives way", code, first, ap[first], anchor, float("nan") if gain is None else gain, margin)
+    verdict = {"anchor": float(anchor), "first_best": first, "held": bool(held),
+               "gain": None if gain is None else round(float(gain), 5)}
+    return (float(anchor) if held else first), verdict
 
 
 def _split_rule(repeats: list[np.ndarray], Y: np.ndarray, untitled: np.ndarray, ths, fbs, present: list[int],
@@ -1170,6 +1216,8 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             **({"topic_rule_anchor": rule["anchor"]} if "anchor" in rule else {}),
+            **({"topic_nb_shares": dict(zip(TOPICS, rule["nb_shares"]))} if "nb_shares" in rule else {}),
+            **({"topic_nb_share_anchor": rule["nb_share_anchor"]} if "nb_share_anchor" in rule else {}),
             **({"topic_rule_untitled": rule["untitled"], "topic_cv_macro_f1_one_rule": rule["cv_macro_f1_one_rule"]}
                if "untitled" in rule else {}),
             **({"comment_topics": comment_topics.info} if comment_topics is not None else {}),
@@ -1236,7 +1284,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     # social lines that do not train the topic models (TOPIC_SOCIAL_TRAIN False) only choose the untitled rule
     rule_only = np.array([is_social_set(d) and not TOPIC_SOCIAL_TRAIN for d in sup])
     rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled, rule_only,
-                            TOPIC_RULE_ANCHOR_P)
+                            TOPIC_RULE_ANCHOR_P, TOPIC_NB_SHARE_ANCHORS)
     _finish_topic_models(topic_models, rule)
     return topic_feats, X_top, topic_models, rule
 

@@ -96,6 +96,12 @@ def unwritable(folder: Path) -> str | None:
 CONSOLE_LINES = {
     "%s: skipped a line that is not JSON": "{0}: bỏ qua một dòng không phải JSON",
     "NB shares per topic %s": "Tỷ trọng của mô hình NB theo chủ đề: {0}",
+    "NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f ≤ %.4f: the anchor is kept":
+        "Tỷ trọng NB của chủ đề {0}: phương án tốt nhất {1} (AP {2}) hơn tỷ trọng neo {3} một khoảng {4} ≤ {5}: vẫn "
+        "giữ tỷ trọng neo",
+    "NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f > %.4f: the anchor gives way":
+        "Tỷ trọng NB của chủ đề {0}: phương án tốt nhất {1} (AP {2}) hơn tỷ trọng neo {3} một khoảng {4} > {5}: bỏ "
+        "tỷ trọng neo, lấy phương án tốt nhất",
     "topic rule: best cross-validated macro-F1 per threshold %s":
         "Quy tắc chủ đề: macro-F1 kiểm định chéo tốt nhất theo ngưỡng {0}",
     "topic rule: the first best %s (%.4f) beats the anchor %.3f by %.4f ≤ %.4f: the anchor is kept":

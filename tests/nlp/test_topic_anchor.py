@@ -37,7 +37,10 @@ def test_shipped_anchor_is_model_1_0s_threshold():
     assert T.TOPIC_RULE_ANCHOR_P == 0.45 and T.TOPIC_RULE_ANCHOR_MARGIN == 0.001
     assert ANCHOR == -0.201 and ANCHOR in GRID
     shipped = json.loads((T.MODELS_DIR / "metrics-1.0.json").read_text(encoding="utf-8"))
-    assert shipped["info"]["topic_threshold"] == ANCHOR
+    # round 31's retrain (N38 + N39): p 0.40 beat the anchor by 0.0015 > the margin, so the anchor gave way by its
+    # rule and the shipped threshold is −0.405; the anchor stays p 0.45 (docs/NLP_ROUNDS.md, "Round 31: the retrain")
+    assert shipped["info"]["topic_rule_anchor"] == {"p": 0.45, "threshold": ANCHOR, "margin": 0.001, "held": False}
+    assert shipped["info"]["topic_threshold"] == logit(0.40)
 
 
 def test_anchor_is_kept_when_the_best_is_within_the_margin():
@@ -219,3 +222,153 @@ def test_train_anchors_the_comment_route_and_records_the_verdict(monkeypatch):
     assert moved["anchor"]["held"] is False
     keys = ("press_share", "max_words", "threshold", "fallback", "cv_figure", "cv_chip_precision")
     assert {k: moved[k] for k in keys} == {k: free[k] for k in keys}
+
+
+# --- the press models' NB shares (round 31) -------------------------------------------------------------------------
+# culture_tourism's share search with N38 + N39 trained (docs/NLP_ROUNDS.md, "Round 31"): 0.33 led 0.5 by 0.00026 of
+# mean out-of-fold AP, and taking it scaled the culture model down (the proxy's culture_tourism 0.810 → 0.793)
+CULTURE_AP = {0.25: 0.80301, 0.33: 0.80670, 0.5: 0.80644, 0.67: 0.80210, 0.75: 0.79902}
+
+
+def test_shipped_share_anchors_are_model_1_0s_shares_for_every_topic():
+    from vocab.labels import TOPICS
+
+    assert T.TOPIC_NB_SHARE_ANCHOR_MARGIN == 0.001
+    assert set(T.TOPIC_NB_SHARE_ANCHORS) == set(TOPICS)
+    assert all(v in T.TOPIC_NB_SHARES for v in T.TOPIC_NB_SHARE_ANCHORS.values())
+    assert T.TOPIC_NB_SHARE_ANCHORS["culture_tourism"] == 0.5 and T.TOPIC_NB_SHARE_ANCHORS["economy"] == 0.67
+    # the shipped model (round 31's retrain) took every anchor: culture_tourism's first best 0.33 was held at 0.5
+    shipped = json.loads((T.MODELS_DIR / "metrics-1.0.json").read_text(encoding="utf-8"))["info"]
+    assert shipped["topic_nb_shares"] == T.TOPIC_NB_SHARE_ANCHORS
+    assert shipped["topic_nb_share_anchor"]["topics"]["culture_tourism"] == \
+        {"anchor": 0.5, "first_best": 0.33, "held": True, "gain": 0.00026}
+
+
+def test_share_anchor_is_held_within_the_margin(caplog):
+    caplog.set_level("INFO", logger=T.log.name)
+    share, verdict = T.anchor_share("culture_tourism", CULTURE_AP, 0.5, 0.001)
+    assert share == 0.5 and verdict == {"anchor": 0.5, "first_best": 0.33, "held": True, "gain": 0.00026}
+    assert "NB share of culture_tourism: the first best 0.33 (AP 0.80670) beats the anchor 0.50 by 0.00026 ≤ " \
+           "0.0010: the anchor is kept" in caplog.text
+    # a tie goes to the anchor; the first best at the anchor changes nothing and logs nothing
+    caplog.clear()
+    tie = {**CULTURE_AP, 0.5: CULTURE_AP[0.33]}
+    assert T.anchor_share("culture_tourism", tie, 0.5, 0.001)[0] == 0.5
+    assert T.anchor_share("culture_tourism", CULTURE_AP, 0.33, 0.001) == \
+        (0.33, {"anchor": 0.33, "first_best": 0.33, "held": True, "gain": 0.0})
+    assert "the anchor is kept" in caplog.text and caplog.text.count("NB share of") == 1
+
+
+def test_share_anchor_gives_way_beyond_the_margin(caplog):
+    caplog.set_level("INFO", logger=T.log.name)
+    ap = {**CULTURE_AP, 0.33: CULTURE_AP[0.5] + 0.0015}
+    share, verdict = T.anchor_share("culture_tourism", ap, 0.5, 0.001)
+    assert share == 0.33 and verdict["held"] is False and verdict["gain"] == pytest.approx(0.0015)
+    assert "the anchor gives way" in caplog.text
+    assert T.anchor_share("culture_tourism", ap, 0.5, 0.002)[0] == 0.5  # a wider margin holds it
+    # an anchor that is not a candidate share is never held
+    share, verdict = T.anchor_share("culture_tourism", CULTURE_AP, 0.6, 1.0)
+    assert share == 0.33 and verdict["held"] is False and verdict["gain"] is None
+
+
+def test_share_verdicts_have_their_vietnamese_console_lines():
+    from langnghe.commands.train import console_text
+
+    kept = console_text("NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f ≤ %.4f: the "
+                        "anchor is kept", ("culture_tourism", 0.33, 0.8067, 0.5, 0.00026, 0.001))
+    assert kept is not None and "vẫn giữ tỷ trọng neo" in kept and "0,00026" in kept
+    gone = console_text("NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f > %.4f: the "
+                        "anchor gives way", ("economy", 0.5, 0.8, 0.67, 0.002, 0.001))
+    assert gone is not None and "bỏ tỷ trọng neo" in gone
+
+
+def _nb_data():
+    """Non-negative features (NB reads counts): three topics, each a noisy column block."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    Y = (rng.random((160, 3)) < 0.3).astype(int)
+    X = np.abs(np.hstack([Y * rng.random((160, 3)) * 2 + rng.random((160, 3)) * 0.8, rng.random((160, 6))]))
+    return sp.csr_matrix(X), Y, np.ones(160), np.arange(160)
+
+
+def test_share_search_keeps_each_anchor_gives_way_and_leaves_a_topic_without_one_free(monkeypatch):
+    from vocab.labels import TOPICS
+
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13, 7))
+    X, Y, w, groups = _nb_data()
+    free = T._tune_topic_rule(X, Y, w, groups, 160, 1.0)  # no anchors: each topic's first best
+    assert "nb_share_anchor" not in free
+    first = free["nb_shares"][:3]
+    other = [T.TOPIC_NB_SHARES[0] if v != T.TOPIC_NB_SHARES[0] else T.TOPIC_NB_SHARES[-1] for v in first]
+    # topics 0 and 1 anchored on a share their first best is not; topic 2 has no anchor
+    anchors = {TOPICS[0]: other[0], TOPICS[1]: other[1]}
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 1.0)  # no share beats an anchor by that much
+    held = T._tune_topic_rule(X, Y, w, groups, 160, 1.0, anchor_shares=anchors)
+    assert held["nb_shares"][:3] == [other[0], other[1], first[2]]
+    rec = held["nb_share_anchor"]
+    assert rec["margin"] == 1.0 and set(rec["topics"]) == {TOPICS[0], TOPICS[1]}  # no verdict without an anchor
+    assert all(v["held"] and v["gain"] > 0 for v in rec["topics"].values())
+    assert [rec["topics"][TOPICS[j]]["first_best"] for j in (0, 1)] == first[:2]
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 0.0)  # every anchor beaten: the first bests, as free
+    moved = T._tune_topic_rule(X, Y, w, groups, 160, 1.0, anchor_shares=anchors)
+    assert moved["nb_shares"] == free["nb_shares"] and moved["threshold"] == free["threshold"]
+    assert not any(v["held"] for v in moved["nb_share_anchor"]["topics"].values())
+
+
+def test_train_anchors_the_press_shares_and_records_them_in_the_metrics(monkeypatch):
+    """End to end through `fit_topics` (what `langnghe train` calls) and the metrics' info."""
+    seen: list = []
+    real = T._tune_topic_rule
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        seen.append((a[12] if len(a) > 12 else k.get("anchor_shares"), out))
+        return out
+
+    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 1.0)
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHORS", {"education": 0.75, "economy": 0.25})
+    words = {"education": "học phí sinh viên trường đại học", "economy": "giá vàng doanh nghiệp xuất khẩu",
+             "health": "bệnh viện bác sĩ khám bệnh"}
+    codes = list(words)
+    docs = [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"{words[codes[i % 3]]} số {i % 7}",
+             "topics": [codes[i % 3]], "_file": "labelled_A.jsonl"} for i in range(60)]
+    texts = [f"{d['title']}\n{d['text']}" for d in docs]
+    _, _, _, rule = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
+    assert seen[0][0] == {"education": 0.75, "economy": 0.25}
+    shares = dict(zip(T.TOPICS, rule["nb_shares"]))
+    assert shares["education"] == 0.75 and shares["economy"] == 0.25
+    assert set(rule["nb_share_anchor"]["topics"]) == {"education", "economy"}
+    # the comment model's share search is not anchored
+    seen.clear()
+    lines = [{"id": f"S1-{i:04d}", "title": "", "text": f"{words[codes[i % 3]]} quá {i % 5}",
+              "topics": [codes[i % 3]], "_file": "labelled_S1.jsonl"} for i in range(60)]
+    lines = [d for d in lines if not T.is_heldout(d["id"])]
+    feats, *_ = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
+    seen.clear()
+    X_lines = feats.transform([f"\n{d['text']}" for d in lines])
+    assert T.fit_comment_topics(X_lines, lines, lines, [], 1.0, len(feats.transformer_list[0][1].vocabulary_))
+    assert seen and seen[0][0] is None and "nb_share_anchor" not in seen[0][1]
+
+
+def test_train_writes_the_shares_and_their_verdicts_into_the_metrics(monkeypatch):
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 1.0)
+    monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHORS", {"environment": 0.75})
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
+    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    rows = []
+    for i in range(60):  # the rows of _comment_route
+        s = list(words)[i % 3]
+        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
+                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
+                     "_file": "labelled_A.jsonl"})
+        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
+                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    info = T.train(labelled=rows, use_vntc=False).classifier.info
+    assert info["topic_nb_shares"]["environment"] == 0.75
+    assert info["topic_nb_share_anchor"]["margin"] == 1.0
+    assert set(info["topic_nb_share_anchor"]["topics"]) == {"environment"}
+    assert info["topic_nb_share_anchor"]["topics"]["environment"]["held"] is True
