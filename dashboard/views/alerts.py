@@ -41,9 +41,11 @@ def render() -> None:
     # the switch as wide as its three choices, the counts beside it in what is left, under it when nothing is: in
     # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 268 px of its 283 and cut «Tất cả» (round 27)
     bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    _forget_link_move(st.query_params.get("alert"))
     ui.keep("alert_filter", "Đang mở")  # kept while another page is open
     missing = _follow_link(st.query_params.get("alert"))
-    choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content") or "Đang mở"
+    choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content",
+                                   on_change=_chosen) or "Đang mở"
     # no alert: no «·» left
     bar.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
@@ -124,8 +126,29 @@ def _follow_link(wanted: str | None) -> str | None:
                 "trữ. Dưới đây là hàng đợi cảnh báo.")
     group = FILTERS.get(st.session_state.get("alert_filter") or "Đang mở")
     if group is not None and a["status"] not in group:
-        st.session_state["alert_filter"] = group_of(a["status"])
+        st.session_state["alert_filter"] = st.session_state[LINK_MOVED] = group_of(a["status"])
     return None
+
+
+# session key: the choice of «Hiển thị» a link moved to (`_follow_link`), until staff choose one themselves. Round 31's
+# review (ux40): `ui.keep` held it as any choice, so after one push's link to a closed alert every later visit of the
+# page opened on «Đã xử lý / bỏ qua».
+LINK_MOVED = "_alert_filter_linked"
+
+
+def _chosen() -> None:
+    """«Hiển thị»'s on_change: the choice is the user's, held by `ui.keep` as any other."""
+    st.session_state.pop(LINK_MOVED, None)
+
+
+def _forget_link_move(wanted: str | None) -> None:
+    """On arriving at the page (the switch not drawn in the last run) without a link: the group a link moved to, if
+    staff have not chosen since, is dropped, and the page opens on «Đang mở» as it did before the link."""
+    if wanted or "alert_filter" in st.session_state or LINK_MOVED not in st.session_state:
+        return
+    moved = st.session_state.pop(LINK_MOVED)
+    if st.session_state.get(ui.KEPT + "alert_filter") == moved:
+        st.session_state.pop(ui.KEPT + "alert_filter", None)
 
 
 # session key: the alert the last action was on (`_act`). Round 24's walk: «Tiếp nhận» on the head of the queue moved it
