@@ -87,7 +87,15 @@ def render() -> None:
     if missing:
         st.warning(missing, icon=":material/search_off:")
     ids = list(queue["alert_id"])
+    titles = dict(zip(queue["alert_id"], queue["title"]))
+    sev = dict(zip(queue["alert_id"], queue["severity"]))
     wanted = st.query_params.get("alert")
+    beyond = _beyond_cut(wanted, ids, FILTERS[choice])
+    if beyond:  # a link to an alert past the table's cut (an old closed one): still a choice, and the one opened
+        ids.append(beyond["alert_id"])
+        titles[beyond["alert_id"]], sev[beyond["alert_id"]] = beyond["title"], beyond["severity"]
+        st.caption(f"Cảnh báo {beyond['alert_id']} (theo liên kết) không nằm trong {number(len(queue))} cảnh báo đứng "
+                   "đầu bảng; đã thêm vào «Mở cảnh báo» và mở ở dưới.")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
         st.session_state["alert_pick"] = wanted
     acted = st.session_state.pop(ACTED, None)
@@ -95,8 +103,6 @@ def render() -> None:
         st.session_state["alert_pick"] = acted
     # the alert staff were reading, after its timeline or items opened Tin bài and the menu brought them back
     ui.keep("alert_pick", ids[0] if ids else None, ids)
-    titles = dict(zip(queue["alert_id"], queue["title"]))
-    sev = dict(zip(queue["alert_id"], queue["severity"]))
     alert_id = st.selectbox(
         "Mở cảnh báo", ids, key="alert_pick",
         format_func=lambda a: f"{a} [{SEVERITY_LABELS.get(sev.get(a), '')}] · {' '.join(str(titles.get(a, '')).split())[:110]}",
@@ -128,6 +134,18 @@ def _follow_link(wanted: str | None) -> str | None:
     if group is not None and a["status"] not in group:
         st.session_state["alert_filter"] = st.session_state[LINK_MOVED] = group_of(a["status"])
     return None
+
+
+def _beyond_cut(wanted: str | None, ids: list[str], group: tuple[str, ...] | None) -> dict[str, Any] | None:
+    """The alert a link names when it is in the group shown but past the table's QUEUE_ROWS (an old resolved alert in
+    a two-year office): the page opened the head of the queue and said nothing (round 31's review, ux40). While the
+    link is in the address it stays a choice of «Mở cảnh báo»."""
+    if not wanted or wanted in ids:
+        return None
+    a = data.alert(wanted)
+    if a is None or (group is not None and a["status"] not in group):
+        return None
+    return a
 
 
 # session key: the choice of «Hiển thị» a link moved to (`_follow_link`), until staff choose one themselves. Round 31's
