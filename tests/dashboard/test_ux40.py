@@ -110,3 +110,23 @@ def test_thong_bao_names_the_config_key_to_an_admin_only(env):
         assert [w.value for w in form.info] == [said], role
     assert "[notify.email]" not in NO_SMTP_STAFF and "quản trị viên cần cấu hình máy chủ thư" in NO_SMTP_STAFF
     assert "[notify.email] host" in NO_SMTP
+
+
+def test_the_place_table_on_topics_fits_its_half_of_a_desk(demo_env):
+    """Chủ đề's «Theo địa bàn» table: its last column, headed «Tên cũ được nhắc» in 110 px, ran past the table's edge
+    at 1366 px (564 px of table: ux39's walk), header and names cut with no «…». Now «Tên cũ» (its help says the rest)
+    in 124 px, the row's names wrapping in two lines; with the selection box (30 px) the columns add up to 558."""
+    import json
+
+    from dashboard import ui
+    from dashboard.views import topics
+
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    (grid,) = [d for d in at.dataframe if "Đơn vị mới (2025)" in d.value.columns]
+    assert list(grid.value.columns)[-1] == "Tên cũ" and "Tên cũ được nhắc" not in grid.value.columns
+    assert grid.proto.row_height == ui.TWO_LINES_ROW
+    config = json.loads(grid.proto.columns)
+    widths = {c: config[c]["width"] for c in grid.value.columns}
+    assert widths["Tên cũ"] == topics.OLD_NAMES_WIDTH and "trước 1/7/2025" in config["Tên cũ"]["help"]
+    assert 30 + sum(widths.values()) <= 564, widths
