@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard import data, data_reports, drill, ui
 from dashboard.views import _trend
-from dashboard.labels import as_list, topic_label
+from dashboard.labels import as_list, map_shades_text, topic_label
 from reports.settings import WEEKDAYS, change_short, week_title
 from vocab.numbers import number
 
@@ -448,6 +448,7 @@ def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) ->
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, selection_mode="points")
     st.caption(("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
+                + map_shades_text(dict(zip(m["name_2025"], m["n_now"]))) + " "
                 if cells else "Chưa có hình các đơn vị của tỉnh này: mỗi đơn vị có tin là một vòng tròn tại trung tâm. ")
                + "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
     return ev

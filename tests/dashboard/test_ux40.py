@@ -130,3 +130,21 @@ def test_the_place_table_on_topics_fits_its_half_of_a_desk(demo_env):
     widths = {c: config[c]["width"] for c in grid.value.columns}
     assert widths["Tên cũ"] == topics.OLD_NAMES_WIDTH and "trước 1/7/2025" in config["Tên cũ"]["help"]
     assert 30 + sum(widths.values()) <= 564, widths
+
+
+def test_the_maps_shape_colours_are_said(demo_env):
+    """Chủ đề's map coloured its shapes by this period's count with no scale (the one drawn is the circles'): the
+    caption under it now says what the blue means, and the darkest."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    (said,) = [c.value for c in at.caption if "Màu các ô:" in c.value]
+    assert "xanh càng đậm càng nhiều tin kỳ này (đậm nhất: " in said and "ô xám: không có tin" in said, said
+
+
+def test_the_map_shades_text():
+    from dashboard.labels import map_shades_text
+
+    assert map_shades_text({"Phường Uông Bí": 1250, "Phường Yên Tử": 3}).startswith(
+        "Màu các ô: xanh càng đậm càng nhiều tin kỳ này (đậm nhất: 1.250 tin, Phường Uông Bí); ô xám")
+    assert "(đậm nhất: 4 tin, 2 đơn vị)" in map_shades_text({"A": 4, "B": 4, "C": 1})
+    assert map_shades_text({"A": 0}) == map_shades_text({}) == "Màu các ô: chưa đơn vị nào có tin trong kỳ này (ô xám)."
