@@ -36,3 +36,32 @@ def test_the_alert_queue_fits_a_desk_with_its_total(served, served_as, chromium)
     settle(page)
     columns, frame, _ = grid_width(page, "desk-alert_queue")
     assert columns <= frame, (columns, frame)
+
+
+ACTIVE_FILTER = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+                      .filter(b => b.getAttribute('aria-checked') === 'true' || b.getAttribute('aria-pressed') === 'true'
+                                   || b.dataset.testid?.endsWith('Active')).map(b => b.innerText.trim())"""
+
+
+def test_a_push_links_group_is_not_held_after_the_visit(served, served_as, chromium):
+    """A push's link to a closed alert moves «Hiển thị» to «Đã xử lý / bỏ qua»; the menu's «Cảnh báo» later opens on
+    «Đang mở» again (ui.keep held the link's move: every later visit opened on closed alerts)."""
+    page = chromium.new_context(storage_state=served_as("chuyenvien"), **DESK).new_page()
+    page.goto(f"{served.base}/alerts", wait_until="networkidle")  # a closed alert's code, as the queue shows it
+    wait_for_run(page)
+    page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Đã xử lý / bỏ qua").first.click()
+    settle(page)
+    heads = page.get_by_role("heading", level=3).all_inner_texts()  # the opened alert's «● A000004 · …»
+    closed = next(w for w in " ".join(heads).split() if w.startswith("A") and w[1:].isdigit())
+    page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Đang mở").first.click()  # as staff left it
+    settle(page)
+    page.goto(f"{served.base}/alerts?alert={closed}", wait_until="networkidle")
+    wait_for_run(page)
+    settle(page)
+    assert page.evaluate(ACTIVE_FILTER) == ["Đã xử lý / bỏ qua"]
+    for name, title in (("Tổng quan", "Tổng quan"), ("Cảnh báo", "Cảnh báo")):
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
+        page.get_by_role("heading", level=1).filter(has_text=title).first.wait_for(timeout=30_000)
+        settle(page)
+    assert page.url.endswith("/alerts"), page.url
+    assert page.evaluate(ACTIVE_FILTER) == ["Đang mở"]
