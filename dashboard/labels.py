@@ -258,3 +258,16 @@ def cut_to_lines(text: str, line_chars: int, lines: int) -> str:
     clause = next((n for n in range(fits, 0, -1) if _CLAUSE_END.search(words[n - 1])), 0)
     keep = clause if clause * 2 > fits else fits
     return (" ".join(words[:keep]).rstrip(",;:") + " …") if keep else text[:max(1, line_chars - 2)] + " …"
+
+
+def map_shades_text(counts: dict[str, int]) -> str:
+    """What the colour of Chủ đề's map shapes means (the choropleth had no scale; the one drawn, «Tỷ lệ tiêu cực», is
+    the circles': round 31's walk, ux39; ux40): «Màu các ô: xanh càng đậm càng nhiều tin kỳ này (đậm nhất: 62 tin,
+    Phường Uông Bí); ô xám: không có tin.» `counts`: this period's items by unit."""
+    top = max(counts.values(), default=0)
+    if top <= 0:
+        return "Màu các ô: chưa đơn vị nào có tin trong kỳ này (ô xám)."
+    at_top = sorted(k for k, v in counts.items() if v == top)
+    where = md(at_top[0], 60) if len(at_top) == 1 else f"{number(len(at_top))} đơn vị"
+    return (f"Màu các ô: xanh càng đậm càng nhiều tin kỳ này (đậm nhất: {number(top)} tin, {where}); ô xám: không có "
+            "tin. Màu vòng tròn: tỷ lệ tin tiêu cực, theo thang bên phải.")

@@ -41,9 +41,11 @@ def render() -> None:
     # the switch as wide as its three choices, the counts beside it in what is left, under it when nothing is: in
     # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 268 px of its 283 and cut «Tất cả» (round 27)
     bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    _forget_link_move(st.query_params.get("alert"))
     ui.keep("alert_filter", "Đang mở")  # kept while another page is open
     missing = _follow_link(st.query_params.get("alert"))
-    choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content") or "Đang mở"
+    choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content",
+                                   on_change=_chosen) or "Đang mở"
     # no alert: no «·» left
     bar.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
@@ -67,7 +69,7 @@ def render() -> None:
         "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
         "Giao cho": data.people(queue["assignee"]),  # None: «—»
-        "Số tin": queue["n_items"],
+        COUNT: queue["n_items"],
         "Số nguồn": queue["n_outlets"],
         "Phát hiện lúc": queue["raised_at"],
     })
@@ -85,7 +87,15 @@ def render() -> None:
     if missing:
         st.warning(missing, icon=":material/search_off:")
     ids = list(queue["alert_id"])
+    titles = dict(zip(queue["alert_id"], queue["title"]))
+    sev = dict(zip(queue["alert_id"], queue["severity"]))
     wanted = st.query_params.get("alert")
+    beyond = _beyond_cut(wanted, ids, FILTERS[choice])
+    if beyond:  # a link to an alert past the table's cut (an old closed one): still a choice, and the one opened
+        ids.append(beyond["alert_id"])
+        titles[beyond["alert_id"]], sev[beyond["alert_id"]] = beyond["title"], beyond["severity"]
+        st.caption(f"Cảnh báo {beyond['alert_id']} (theo liên kết) không nằm trong {number(len(queue))} cảnh báo đứng "
+                   "đầu bảng; đã thêm vào «Mở cảnh báo» và mở ở dưới.")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
         st.session_state["alert_pick"] = wanted
     acted = st.session_state.pop(ACTED, None)
@@ -93,8 +103,6 @@ def render() -> None:
         st.session_state["alert_pick"] = acted
     # the alert staff were reading, after its timeline or items opened Tin bài and the menu brought them back
     ui.keep("alert_pick", ids[0] if ids else None, ids)
-    titles = dict(zip(queue["alert_id"], queue["title"]))
-    sev = dict(zip(queue["alert_id"], queue["severity"]))
     alert_id = st.selectbox(
         "Mở cảnh báo", ids, key="alert_pick",
         format_func=lambda a: f"{a} [{SEVERITY_LABELS.get(sev.get(a), '')}] · {' '.join(str(titles.get(a, '')).split())[:110]}",
@@ -124,8 +132,41 @@ def _follow_link(wanted: str | None) -> str | None:
                 "trữ. Dưới đây là hàng đợi cảnh báo.")
     group = FILTERS.get(st.session_state.get("alert_filter") or "Đang mở")
     if group is not None and a["status"] not in group:
-        st.session_state["alert_filter"] = group_of(a["status"])
+        st.session_state["alert_filter"] = st.session_state[LINK_MOVED] = group_of(a["status"])
     return None
+
+
+def _beyond_cut(wanted: str | None, ids: list[str], group: tuple[str, ...] | None) -> dict[str, Any] | None:
+    """The alert a link names when it is in the group shown but past the table's QUEUE_ROWS (an old resolved alert in
+    a two-year office): the page opened the head of the queue and said nothing (round 31's review, ux40). While the
+    link is in the address it stays a choice of «Mở cảnh báo»."""
+    if not wanted or wanted in ids:
+        return None
+    a = data.alert(wanted)
+    if a is None or (group is not None and a["status"] not in group):
+        return None
+    return a
+
+
+# session key: the choice of «Hiển thị» a link moved to (`_follow_link`), until staff choose one themselves. Round 31's
+# review (ux40): `ui.keep` held it as any choice, so after one push's link to a closed alert every later visit of the
+# page opened on «Đã xử lý / bỏ qua».
+LINK_MOVED = "_alert_filter_linked"
+
+
+def _chosen() -> None:
+    """«Hiển thị»'s on_change: the choice is the user's, held by `ui.keep` as any other."""
+    st.session_state.pop(LINK_MOVED, None)
+
+
+def _forget_link_move(wanted: str | None) -> None:
+    """On arriving at the page (the switch not drawn in the last run) without a link: the group a link moved to, if
+    staff have not chosen since, is dropped, and the page opens on «Đang mở» as it did before the link."""
+    if wanted or "alert_filter" in st.session_state or LINK_MOVED not in st.session_state:
+        return
+    moved = st.session_state.pop(LINK_MOVED)
+    if st.session_state.get(ui.KEPT + "alert_filter") == moved:
+        st.session_state.pop(ui.KEPT + "alert_filter", None)
 
 
 # session key: the alert the last action was on (`_act`). Round 24's walk: «Tiếp nhận» on the head of the queue moved it
@@ -143,19 +184,24 @@ def state_counts(counts: dict[str, int]) -> str:
 
 
 QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: 125 px on a desk (see QUEUE_WIDTHS)
+# The whole alert's items, since it was raised: its reason counts those of 24 hours («5 tin, bài trong 24 giờ»), and
+# under one word «Số tin» the two read as one figure that disagreed (13 beside 5: ux39's walk, round 31; ux40)
+COUNT = "Tổng số tin"
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
+                 COUNT: st.column_config.NumberColumn(
+                     help="Mọi tin, bài của cảnh báo, từ khi phát hiện. Lý do của cảnh báo đếm tin, bài trong 24 giờ."),
                  "Phát hiện lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT)}
 # The queue on a desk (round 23). At 1366 × 768 the page is 954 px wide, and the nine columns sized by their text (the
 # issue «large») ran past it: «Phát hiện lúc» was cut and the grid scrolled sideways. Now each has its pixels, adding
 # up to 937, in rows of two lines (a long issue, «Đã giao xử lý», «Bình thường» wrap rather than cut), and the time
 # is written with a two-digit year («06/12/26 09:30»). Streamlit stretches them on a wider page.
-QUEUE_WIDTHS = {"Vấn đề": 240, "Mức": 80, "Mã": 76, "Trạng thái": 105, "Ưu tiên": 85, "Giao cho": 100, "Số tin": 56,
+QUEUE_WIDTHS = {"Vấn đề": 210, "Mức": 80, "Mã": 76, "Trạng thái": 105, "Ưu tiên": 85, "Giao cho": 100, COUNT: 86,
                 "Số nguồn": 70, "Phát hiện lúc": 125}
 # on a tablet upright (768 px: 734 px of page, ui.TABLET_GRID) the nine were 937 px and scrolled sideways (round 27):
 # six, «Mã» (in «Mở cảnh báo» and the alert's heading), «Ưu tiên» and «Số nguồn» left to the desk
-QUEUE_TABLET = {"Vấn đề": 230, "Mức": 80, "Trạng thái": 105, "Giao cho": 100, "Số tin": 56, "Phát hiện lúc": 125}
+QUEUE_TABLET = {"Vấn đề": 200, "Mức": 80, "Trạng thái": 105, "Giao cho": 100, COUNT: 86, "Phát hiện lúc": 125}
 QUEUE_DESK_HEIGHT = 420  # px: the header and six rows of two lines, then a scroll
-PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", "Số tin", "Phát hiện lúc"]  # after the issue on a phone
+PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", COUNT, "Phát hiện lúc"]  # after the issue on a phone
 
 
 def _detail(alert_id: str, queue: pd.DataFrame) -> bool:

@@ -24,6 +24,11 @@ MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ",
 NO_SMTP = ("Máy chủ chưa cấu hình gửi thư điện tử (mục [notify.email] host trong langnghe.toml): đăng ký nhận qua "
            "«Thư điện tử (SMTP)» vẫn lưu được nhưng chưa gửi được thư nào cho đến khi quản trị viên cấu hình. Cần nhận "
            "ngay thì chọn kênh khác (Telegram, Zalo OA, webhook).")
+# the same for a viewer or analyst, who has no langnghe.toml to open: the config key is the administrator's word
+# (review31, ux40: every role read «mục [notify.email] host»)
+NO_SMTP_STAFF = ("Máy chủ chưa cấu hình gửi thư điện tử: quản trị viên cần cấu hình máy chủ thư. Đăng ký nhận qua "
+                 "«Thư điện tử (SMTP)» vẫn lưu được nhưng chưa gửi được thư nào cho đến khi đó. Cần nhận ngay thì "
+                 "chọn kênh khác (Telegram, Zalo OA, webhook).")
 
 
 def render() -> None:
@@ -69,7 +74,7 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     with st.form("nt_form", clear_on_submit=False):
         st.markdown("**Thêm hoặc sửa đăng ký** (cùng kênh và địa chỉ thì sửa)")
         if "email" in labels and not dn.email_configured():  # the first channel offered: a new office's default
-            st.info(NO_SMTP, icon=":material/mail_lock:")  # info: the warnings above are failing pushes
+            st.info(NO_SMTP if gate.can("admin") else NO_SMTP_STAFF, icon=":material/mail_lock:")  # info: the warnings above are failing pushes
         c = st.columns(3)
         channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get, placeholder="Chọn kênh")
         address = c[1].text_input("Gửi tới", placeholder="thư điện tử, mã nhóm Telegram, địa chỉ webhook…")

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard import data, data_reports, drill, ui
 from dashboard.views import _trend
-from dashboard.labels import as_list, topic_label
+from dashboard.labels import as_list, map_shades_text, topic_label
 from reports.settings import WEEKDAYS, change_short, week_title
 from vocab.numbers import number
 
@@ -38,13 +38,21 @@ TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề tr
 # «Tiêu cực kỳ này» and the unit table's old names were cut at the right edge, with no scroll bar until hovered.
 COUNT_WIDTHS = {"Kỳ này": 56, "Kỳ trước": 66, "Thay đổi": 68, "Tiêu cực": 64}
 NAME_WIDTH = 150  # «Môi trường, tài nguyên», «Phường Quang Hanh»
-OLD_NAMES_WIDTH = 110  # the old names are cut with «…»; a click on a cell shows them whole
+# The unit table's last column (round 31's walk, ux39; ux40). Headed «Tên cũ được nhắc» in 110 px, its header and its
+# names («Phường Quang Trung (TP Uông Bí); …») ran past the table's right edge at 1366 px, cut with no «…». Now
+# headed «Tên cũ» (its help says the rest), 124 px (the selection box, 150, the counts' 254 and this: 558 of the
+# table's 564 px), in rows of two lines so that a name wraps; a click on a cell still shows them all.
+OLD_NAMES = "Tên cũ"
+OLD_NAMES_WIDTH = 124
+OLD_NAMES_HELP = ("Tên đơn vị hành chính cũ (trước 1/7/2025) được nhắc trong tin, bài của kỳ này, tính vào đơn vị mới "
+                  "tương ứng. Bấm vào ô để xem đủ.")
 
 
 def _fitted(name: str, last: str | None = None) -> dict[str, Any]:
     """The rolling tables' column widths: `name`'s column, the counts, and `last` (the old names) if any."""
     widths = {name: NAME_WIDTH, **COUNT_WIDTHS} | ({last: OLD_NAMES_WIDTH} if last else {})
-    return {col: st.column_config.Column(width=w) for col, w in widths.items()}
+    return {col: st.column_config.Column(width=w, help=OLD_NAMES_HELP if col == OLD_NAMES else None)
+            for col, w in widths.items()}
 
 
 def _change(now: int, prev: int) -> str:
@@ -128,9 +136,10 @@ def _rolling(days: int) -> None:
             "Kỳ trước": places["n_prev"],
             "Thay đổi": [_change(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
             "Tiêu cực": places["neg_now"],
-            "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
+            OLD_NAMES: ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
         }), hide_index=True, width="stretch", placeholder="—", key="place_table", on_select="rerun",
-            selection_mode="single-row", column_config=_fitted("Đơn vị mới (2025)", "Tên cũ được nhắc"))
+            selection_mode="single-row", column_config=_fitted("Đơn vị mới (2025)", OLD_NAMES),
+            row_height=ui.TWO_LINES_ROW)  # the old names wrap rather than run past the edge
         st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
                    "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
         row = _row(ev, len(places))
@@ -439,6 +448,7 @@ def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) ->
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, selection_mode="points")
     st.caption(("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
+                + map_shades_text(dict(zip(m["name_2025"], m["n_now"]))) + " "
                 if cells else "Chưa có hình các đơn vị của tỉnh này: mỗi đơn vị có tin là một vòng tròn tại trung tâm. ")
                + "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
     return ev

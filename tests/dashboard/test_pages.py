@@ -839,7 +839,7 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     assert {"Kỳ này", "Kỳ trước", "Thay đổi"} <= set(topics.columns)
     assert "Phường Uông Bí" in set(places["Đơn vị mới (2025)"])
     assert not [u for u in places["Đơn vị mới (2025)"] if "," in u]  # one row per unit, never a combined one
-    old = " ".join(places["Tên cũ được nhắc"])
+    old = " ".join(places["Tên cũ"])
     assert "Trưng Vương" in old and "Bắc Sơn" in old
     keys = [c.key for c in at.get("plotly_chart")]  # topic bars, the offline map, the Diễn biến panel
     assert keys[:2] == ["topic_bars", "place_map"] and {"tr_daily", "tr_outlet", "tr_type"} <= set(keys)
