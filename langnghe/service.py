@@ -184,6 +184,16 @@ def _bind_refusal(entry: tuple, host: str, port: int, where: str) -> tuple[int, 
     return None
 
 
+def _end_abandoned_imports(db: Database) -> int:
+    """Imports a killed process left «running» marked interrupted (orchestration.imports.end_abandoned, fix34)."""
+    from orchestration.imports import end_abandoned
+
+    n = end_abandoned(db)
+    if n:
+        log.warning("Đánh dấu %d lần nhập tệp bị ngắt giữa chừng (tiến trình nhập đã dừng trước khi ghi xong).", n)
+    return n
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
           at_start: Callable[[Database], None] | None = None, config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
@@ -201,6 +211,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         db.close()
         raise CannotListen(refused)
     remove_stale_copies_at_start(cfg)
+    _end_abandoned_imports(db)
     state.record(cfg, config_path)
     runtime.install(cfg, db)
     if before_start:

@@ -86,6 +86,37 @@ def running() -> dict[str, Any] | None:
     return st
 
 
+def holder(pid: int) -> tuple[str, bool]:
+    """Who process `pid` is, in words, and whether it is the running serve/demo: («`langnghe serve` (pid 12)», True),
+    («`langnghe collect` (pid 34)», False) from its command line, else («tiến trình 56 (python3.11)», False). The
+    holder of a database DuckDB names (store.errors.DatabaseLocked.pid; fix34)."""
+    st = running()
+    if st is not None and st.get("pid") == pid:
+        return f"`langnghe serve` (pid {pid})", True
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return f"tiến trình {pid}", False
+    command = _langnghe_command(argv)
+    if command is not None:
+        return f"`langnghe {command}` (pid {pid})", command in ("serve", "demo")
+    exe = Path(argv[0]).name if argv and argv[0] else ""
+    return (f"tiến trình {pid} ({exe})" if exe else f"tiến trình {pid}"), False
+
+
+def _langnghe_command(argv: list[str]) -> str | None:
+    """`collect` for «python -m langnghe collect --once» or «…/bin/langnghe --config x.toml collect»; None when
+    `argv` is not the langnghe CLI."""
+    for i, arg in enumerate(argv):
+        if Path(arg).name == "langnghe" and (i == 0 or argv[i - 1] == "-m" or Path(argv[0]).name.startswith("python")):
+            rest = argv[i + 1:]
+            j = 0
+            while j < len(rest) and rest[j].startswith("-"):
+                j += 2 if rest[j] == "--config" else 1
+            return rest[j] if j < len(rest) and rest[j] else "…"
+    return None
+
+
 def config_of(st: dict[str, Any]) -> Config:
     """The configuration the running server uses, with its database and snapshot paths."""
     cfg = load(st["config"]) if st.get("config") else load()

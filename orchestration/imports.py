@@ -4,6 +4,8 @@
         each chunk: garbled rows of an earlier import repaired (_repair_garbled), items + import_log totals in one
         transaction ─▶ orchestration.ingest.processor (new and repaired ids)
     the import_log row says how the run ended: done · interrupted · error
+    a run whose process died (SIGKILL, a power cut) left its row 'running': the next import, or the next start of
+    serve, marks it interrupted (end_abandoned; fix34)
 
 Re-importing a fixed copy of a file whose first import lost bytes to a wrong codec (notes["replaced_bytes"]) repairs
 the stored rows instead of adding the fixed ones beside them (round 23): a row with a URL or id column is found by its
@@ -15,6 +17,7 @@ The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_fi
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,6 +52,28 @@ class Imported:
     repaired: int = 0                                   # stored rows an earlier import had garbled, given this text
 
 
+# The import_log rows this process is writing, by database file: the dashboard's imports inside serve (one at a time
+# per session, several sessions). Added and read under the database's write lock (`Database.write`), so a row started
+# by another thread is never taken for an abandoned one.
+_IN_FLIGHT: set[tuple[str, int]] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+ABANDONED = ("bị ngắt: tiến trình nhập đã dừng (bị tắt, mất điện) trước khi ghi xong; các khối đã ghi được giữ lại, "
+             "nhập lại tệp không tạo mục trùng")
+
+
+def end_abandoned(db: Any) -> int:
+    """Mark interrupted («bị ngắt») the import_log rows left 'running' by a process that died; how many. The import
+    that process was writing held the database (DuckDB lets one process write it), and this one holds it now, so a
+    'running' row that is not one of this process's own imports in flight is dead: no pid is needed to tell (hostile34:
+    a `langnghe import` killed mid-file stayed «đang nhập (hoặc bị ngắt)» on Nhập dữ liệu for ever). Called at each
+    import's start and at serve's start."""
+    with db.write() as cur:
+        with _IN_FLIGHT_LOCK:
+            keep = {log_id for path, log_id in _IN_FLIGHT if path == db.path}
+        return store_imports.end_abandoned(cur, keep=keep, error=ABANDONED)
+
+
 def check_source_name(cfg: Any, db: Any, name: str) -> None:
     """Refuse to import under the name of a collected source (langnghe.toml or the Nguồn page): the rows
     would mix with that source's items (its health, its filter). A name earlier imports used is fine:
@@ -76,9 +101,12 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     its SHA-1 when the page computed it to key the upload (not computed again here; the CLI's is)."""
     check_source_name(cfg, db, settings.source.name)
     digest = opened.sha1 if opened is not None and opened.sha1 else imp.file_sha1(stream)
+    end_abandoned(db)
     with db.write() as cur:
         log_id = store_imports.start_import(cur, now=now, file_name=imp.stored_name(file_name), file_sha1=digest,
                                             source=settings.source.name, mapping=mapping)
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.add((db.path, log_id))
     proc = ingest.processor(cfg, db)
     with db.read() as cur:
         by_text = store_items.has_garbled(cur, settings.source.name)  # asked once, not for every chunk
@@ -119,9 +147,13 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     finally:  # KeyboardInterrupt leaves status "interrupted"
         from store.db import utcnow
 
-        with db.write() as cur:
-            # wall clock: finished_at is when the run really ended (`now` stamps its start and its items)
-            store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)
+        try:
+            with db.write() as cur:
+                # wall clock: finished_at is when the run really ended (`now` stamps its start and its items)
+                store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)
+        finally:
+            with _IN_FLIGHT_LOCK:
+                _IN_FLIGHT.discard((db.path, log_id))
 
 
 def _repair_garbled(cur: Any, items: list[Item], *, by_text: bool = True) -> list[str]:

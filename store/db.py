@@ -172,6 +172,12 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
 
 
+def _lock_holder_pid(exc: Exception) -> int | None:
+    """The holder's pid in DuckDB's lock error («Conflicting lock is held in /usr/bin/python3.11 (PID 123)»), or None."""
+    m = re.search(r"\(PID (\d+)\)", str(exc))
+    return int(m.group(1)) if m else None
+
+
 class Database:
     """One process-wide handle. Reads take a fresh cursor; writes are serialised and transactional."""
 
@@ -189,7 +195,7 @@ class Database:
                 raise DatabaseLocked(
                     f"Cơ sở dữ liệu {self.path} đang được một tiến trình khác giữ (thường là `langnghe serve`). "
                     "Hãy làm việc này qua tiến trình đó (bảng điều khiển), hoặc đọc bản chụp của nó "
-                    "(storage.snapshot_path)."
+                    "(storage.snapshot_path).", pid=_lock_holder_pid(exc),
                 ) from exc
             self._raise_storage(exc)
         except (duckdb.Error, OSError) as exc:

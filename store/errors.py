@@ -16,7 +16,13 @@ from __future__ import annotations
 
 
 class DatabaseLocked(RuntimeError):
-    """Another process (normally `langnghe serve`) holds the database file."""
+    """Another process (normally `langnghe serve`) holds the database file. `pid`: the holder's process id when
+    DuckDB's message names it («Conflicting lock is held in … (PID 123)»), so that the CLI can say which command
+    holds it (fix34: a second `collect` was told «`langnghe serve` đang thu thập theo lịch» while a `collect` held it)."""
+
+    def __init__(self, message: str = "", pid: int | None = None):
+        super().__init__(message)
+        self.pid = pid
 
 
 class StorageError(RuntimeError):

@@ -2,14 +2,15 @@
 
 A run is written in chunks: `start_import` creates the row (status 'running'), `import_progress` updates
 it inside each chunk's transaction (so it always matches what was committed), `finish_import` records
-how it ended: 'done', 'interrupted' (Ctrl-C) or 'error' (with the message).
+how it ended: 'done', 'interrupted' (Ctrl-C) or 'error' (with the message). A run whose process was killed never
+got that far: `end_abandoned` marks its row interrupted when the next import or `serve` starts (fix34).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Mapping
 
 from store.db import one
 
@@ -64,6 +65,19 @@ def finish_import(cur: "duckdb.DuckDBPyConnection", log_id: int, *, status: str,
         raise ValueError(status)
     cur.execute("UPDATE import_log SET status = ?, error = ?, finished_at = ? WHERE id = ?",
                 [status, error, now, log_id])
+
+
+def end_abandoned(cur: "duckdb.DuckDBPyConnection", *, keep: Collection[int], error: str) -> int:
+    """Mark 'interrupted', with `error`, every 'running' row but those in `keep` (the runs this process is writing);
+    how many. Only the process that holds the database for writing calls it, and only that process can write an
+    import into it: a 'running' row it is not writing is one whose process died (SIGKILL, a power cut).
+    finished_at stays empty: when it died is not known."""
+    ids = [r[0] for r in cur.execute("SELECT id FROM import_log WHERE status = 'running'").fetchall()
+           if r[0] not in keep]
+    if ids:
+        cur.execute("UPDATE import_log SET status = 'interrupted', error = ? WHERE id IN (SELECT unnest(?))",
+                    [error, ids])
+    return len(ids)
 
 
 def import_run(cur: "duckdb.DuckDBPyConnection", log_id: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import getaddresses
 from typing import TYPE_CHECKING, Any, Sequence
 
 from store.db import dicts, one
@@ -146,9 +147,18 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
 
 def _destination(s: Subscription) -> tuple[str, str]:
     """Where a subscription's messages land: two staff who both subscribe their office's Telegram group
-    (or one mailbox) share it."""
+    (or one mailbox) share it. An e-mail address is a list: its mailboxes (display names dropped), each once, sorted,
+    so «a@x.vn, b@x.vn», «b@x.vn,a@x.vn» and «Văn phòng <A@X.vn>, b@x.vn» are one destination (until fix34 the
+    whole text, trimmed and case-folded: each spelling of one list got its own copy of an alert). A mailbox is
+    case-folded whole, local part too, as this key always did (`test_two_staff_subscribed_to_the_same_group_chat_…`
+    pins «TruongBan@» and «truongban@» as one person): RFC 5321 lets a server tell such local parts apart, and
+    notify.channels.email.recipients sends both when one list names both, but no server staff use does, and a
+    second copy to the same person is what this key is for."""
     address = s.address.strip()
-    return s.channel, address.casefold() if s.channel == "email" else address
+    if s.channel != "email":
+        return s.channel, address
+    boxes = sorted({a.strip().casefold() for _, a in getaddresses([address]) if a.strip()})
+    return s.channel, ", ".join(boxes) if boxes else address.casefold()
 
 
 def _due_for(s: Subscription, alert: NewAlert, at: datetime) -> datetime:

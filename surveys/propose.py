@@ -17,6 +17,28 @@ from surveys.model import Question, Questionnaire
 from vocab.folding import fold, strip_marks
 
 SAMPLE_ROWS = 500
+# The sample also ends at the row that brings its cells past this many characters. A multiple-choice column whose
+# every answer ticks 4,000 options of its own cost about 2 s and 23 MB per MB of sample (hostile34: 500 such rows,
+# 45 MB, 92 s and 1 GB on the Khảo sát page inside serve): splitting and accent-folding every part. Real forms are
+# far below it (the demo's 500 respondents: 0.11 MB); a sample cut short still holds the ~50 answers a proposal
+# needs (OTHER_MIN_ANSWERS) unless rows average over 40,000 characters (fix34; docs/SCALE.md *Surveys*).
+SAMPLE_MAX_CHARS = 2_000_000
+
+
+def row_chars(row: Mapping[str, Any]) -> int:
+    """The characters of a row's cells, as the sample's bound counts them (None and empty cells count 0)."""
+    return sum(len(v) if isinstance(v, str) else (0 if v is None else len(str(v))) for v in row.values())
+
+
+def sampled(rows: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    """The rows a proposal reads: the first SAMPLE_ROWS, ending early at the row that brings their characters past
+    SAMPLE_MAX_CHARS (that row included: a first row of 3 MB is still a sample of one)."""
+    chars = 0
+    for i, row in enumerate(rows):
+        if i >= SAMPLE_ROWS or chars >= SAMPLE_MAX_CHARS:
+            return
+        chars += row_chars(row)
+        yield row
 
 # form tools' own columns (Google Forms, Microsoft Forms, KoboToolbox), folded
 _SKIP_HEADERS = {
@@ -276,11 +298,9 @@ def propose_column(column: str, values: list[str]) -> Question:
 
 
 def propose(columns: list[str], rows: Iterable[Mapping[str, Any]]) -> Questionnaire:
-    """A questionnaire proposed from the header and the first SAMPLE_ROWS rows."""
+    """A questionnaire proposed from the header and the first SAMPLE_ROWS rows (fewer past SAMPLE_MAX_CHARS)."""
     sample: dict[str, list[str]] = {c: [] for c in columns}
-    for i, row in enumerate(rows):
-        if i >= SAMPLE_ROWS:
-            break
+    for row in sampled(rows):
         if is_total_row(row):
             continue
         for c in columns:

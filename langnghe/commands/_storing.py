@@ -18,7 +18,7 @@ from vocab.config import Config
 from vocab.numbers import number
 
 if TYPE_CHECKING:
-    from store.db import Database
+    from store.db import Database, DatabaseLocked
 
 log = logging.getLogger("langnghe.commands")
 
@@ -61,8 +61,23 @@ def open_for_writing(cfg: Config, command: str, hint: str = "", *, create: bool 
     try:
         return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
-        print(f"langnghe {command}: {exc}{hint}", file=sys.stderr)
+        print(f"langnghe {command}: {held_by(exc, path, hint)}", file=sys.stderr)
         return None
+
+
+def held_by(exc: DatabaseLocked, path: str, hint: str = "") -> str:
+    """What to say when `exc` refused the database: with the holder DuckDB named, that holder (`hint`, written for
+    serve, only when it is serve); without one, the store's words and the hint as before. Until fix34 a second
+    `collect` refused while another `collect` held the file was told «`langnghe serve` đang thu thập theo lịch»."""
+    from langnghe import state
+
+    if exc.pid is None:
+        return f"{exc}{hint}"
+    who, is_serve = state.holder(exc.pid)
+    if is_serve:
+        return f"{exc} Tiến trình đang giữ: {who}.{hint}"
+    return (f"Cơ sở dữ liệu {path} đang được {who} giữ (không phải `langnghe serve`): chờ lệnh đó xong rồi chạy "
+            "lại lệnh này.")
 
 
 def tag_progress(done: int, total: int | None = None) -> None:

@@ -1,6 +1,8 @@
-"""`langnghe retention [--dry-run]`: purge raw payloads and old items as configured, and log it.
+"""`langnghe retention [--dry-run]`: purge old data as configured, and log it.
 
-retention.raw_payload_days and retention.items_days set the ages. Every run writes what it purged
+What it purges, and the setting of each age, is store.retention.PURGES (the help names each from it): the
+notifications' done outbox rows and send log (retention.notify_days), the fetch log (retention.fetch_log_days), raw
+payloads (retention.raw_payload_days), items with their rows and the stories left empty (retention.items_days). Every run writes what it purged
 (or, with --dry-run, would purge) to the retention_log table and prints it. Times are printed in Vietnam
 time (stored UTC), as everywhere staff read them. Ctrl+C ends a run between two chunks of
 retention.chunk_items items (each deleted whole), says how many old items are left, and the next run purges them.
@@ -23,13 +25,27 @@ from vocab.timefmt import to_local
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "retention", help="xóa dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)",
-        description="Xóa dữ liệu gốc và tin cũ theo cấu hình lưu giữ, mỗi lần retention.chunk_items tin, và ghi nhật "
-                    "ký. Ctrl+C dừng giữa hai phần: tin đã xóa thì xóa trọn, số tin cũ còn lại được in ra và lần chạy "
-                    "sau xóa tiếp. Mã thoát: 0 xong; 3 serve đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
+        "retention", help="xóa dữ liệu cũ theo cấu hình lưu giữ: tin bài, dữ liệu gốc, thông báo, nhật ký thu thập "
+                          "(có ghi nhật ký)",
+        description=f"Xóa dữ liệu cũ theo cấu hình lưu giữ ([retention] trong langnghe.toml; số ngày giữ tin và dữ "
+                    f"liệu gốc theo trang Quản trị nếu đã lưu ở đó): {purged_help()}. Tin xóa mỗi lần "
+                    "retention.chunk_items tin, mỗi tin xóa trọn cùng mọi dòng của nó (liên kết, toàn văn, nhãn, "
+                    "chỉ mục tìm kiếm, phản ánh…); nhật ký thu thập giữ lại các dòng mới nhất trang Nguồn tin hiển "
+                    "thị. Mỗi lần chạy ghi nhật ký xóa (--log). Ctrl+C dừng giữa hai phần: tin đã xóa thì xóa trọn, "
+                    "số tin cũ còn lại được in ra và lần chạy sau xóa tiếp. Mã thoát: 0 xong; 3 một tiến trình khác "
+                    "(thường là serve) đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xóa, không xóa gì")
     p.add_argument("--log", action="store_true", help="xem nhật ký xóa gần đây thay vì xóa")
     p.set_defaults(func=run)
+
+
+def purged_help() -> str:
+    """Each kind of data the job purges with the setting of its age, from the list the job follows
+    (store.retention.PURGES): «thông báo đã gửi xong hoặc bỏ (retention.notify_days); …». Until fix34 the help said
+    only «dữ liệu gốc và tin cũ»."""
+    from store.retention import PURGES
+
+    return "; ".join(f"{purge_label(what)} (retention.{setting})" for what, setting in PURGES)
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:

@@ -90,3 +90,36 @@ def test_retention_held_by_serve_says_serve_purges_every_day(cfg, capsys, monkey
     assert retention.run(Namespace(), cfg) == 3
     err = capsys.readouterr().err
     assert err.startswith("langnghe retention: Cơ sở dữ liệu đang được") and "tự dọn dữ liệu cũ mỗi ngày" in err, err
+
+
+def test_a_database_held_by_another_collect_names_that_collect_not_serve(cfg, capsys, tmp_path):
+    """hostile34: a second `langnghe collect` refused while another `collect` held the database was told
+    «`langnghe serve` đang thu thập theo lịch.», the hint for serve, though no serve ran. DuckDB names the holder's
+    pid; the command line of that pid names the command (fix34)."""
+    import subprocess
+    import sys
+
+    fake = tmp_path / "bin" / "langnghe"  # argv «python …/langnghe collect --once», as the console script runs
+    fake.parent.mkdir()
+    fake.write_text("import sys, duckdb\ncon = duckdb.connect(sys.argv[3])\nprint('held', flush=True)\n"
+                    "sys.stdin.read()\n", encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, str(fake), "collect", "--once", cfg.storage.db_path],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert open_for_writing(cfg, "collect", "\n`langnghe serve` đang thu thập theo lịch.") is None
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    err = capsys.readouterr().err
+    assert f"`langnghe collect` (pid {holder.pid})" in err, err
+    assert "serve` đang thu thập" not in err and "thường là" not in err, err
+
+
+def test_the_holder_is_named_from_its_command_line():
+    from langnghe.state import _langnghe_command
+
+    assert _langnghe_command(["/usr/bin/python3.11", "-m", "langnghe", "collect", "--once"]) == "collect"
+    assert _langnghe_command(["/venv/bin/python", "/venv/bin/langnghe", "--config", "x.toml", "import", "a.csv"]) == "import"
+    assert _langnghe_command(["/venv/bin/langnghe", "serve"]) == "serve"
+    assert _langnghe_command(["/usr/bin/python3.11", "-c", "import duckdb"]) is None

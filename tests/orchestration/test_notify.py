@@ -928,3 +928,17 @@ def test_the_admin_test_says_a_wrong_address_before_any_try(env):
     for wrong in ("a@b.vn,", "<a@b.vn", "a@@b.vn", "a@b.vn b@c.vn"):
         assert notify.address_refusal(cfg, "email", wrong), wrong
     assert not tg.sent
+
+
+def test_one_mail_list_written_three_ways_is_one_destination(env):
+    """`_destination` trimmed and case-folded the whole address, so «a@x.vn, b@x.vn», «b@x.vn,a@x.vn» and
+    «Văn phòng <A@X.vn>, b@x.vn» were three destinations and the same mailboxes got the alert three times (fix34).
+    A list is now its mailboxes, each once, case-folded, sorted."""
+    _cfg, db = env
+    for who, address in (("chuyenvien", "a@x.vn, b@x.vn"), ("truongban", " b@x.vn,a@x.vn "),
+                         ("quantri", "Văn phòng <A@X.VN>, b@x.vn, a@x.vn")):
+        subscribe(db, username=who, channel="email", address=address)
+    subscribe(db, username="khac", channel="email", address="a@x.vn")  # a part of the list is another destination
+    raise_one(db)
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"pending": 2}
