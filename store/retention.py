@@ -29,23 +29,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from store.db import one
 from store import search, stories
+from vocab.labels import PURGES  # noqa: F401 (what a run purges, and each one's setting: kept in vocab so that
+# `langnghe retention --help` names them without importing DuckDB)
 
 if TYPE_CHECKING:
     import duckdb
-
-
-# Each kind of data a run purges (`Purged.what`, but the "item_rows:TABLE" rows that go with their items) and the
-# [retention] setting whose age it follows, in the order a run purges them. `langnghe retention --help` names each
-# from this list (fix34: it named only raw payloads and old items); tests/langnghe/test_retention_cli.py checks that
-# a run purges nothing else.
-PURGES: tuple[tuple[str, str], ...] = (
-    ("notify_outbox", "notify_days"),
-    ("notify_log", "notify_days"),
-    ("fetch_log", "fetch_log_days"),
-    ("raw_payloads", "raw_payload_days"),
-    ("items", "items_days"),
-    ("stories", "items_days"),
-)
 
 
 @dataclass(frozen=True)

@@ -629,3 +629,18 @@ def rss_doc(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "".join(parts).encode("utf-8")
+
+
+def pretend_serve_holds(cwd: Path, db_path: Path) -> None:
+    """The state file a running `langnghe serve` leaves in `cwd`'s var/ (langnghe.state.record), naming this process:
+    a test that holds the database in this process, «as serve holds it», is then told what serve's holder is told
+    (fix34 names the holder: a holder that is not serve gets other advice)."""
+    import json
+    import os
+    from datetime import datetime, timezone
+
+    (cwd / "var").mkdir(exist_ok=True)
+    (cwd / "var" / "langnghe-serve.json").write_text(json.dumps({
+        "pid": os.getpid(), "config": None, "db_path": str(db_path.resolve()),
+        "snapshot_path": str(db_path.with_suffix(".snapshot.duckdb").resolve()), "url": "http://127.0.0.1:8501",
+        "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}), encoding="utf-8")

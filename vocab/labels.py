@@ -146,6 +146,20 @@ PURGE_LABELS: dict[str, str] = {
 }
 
 
+# Each kind of data a run purges (`Purged.what`, but the "item_rows:TABLE" rows that go with their items) and the
+# [retention] setting whose age it follows, in the order store.retention purges them. `langnghe retention --help`
+# names each from this list (fix34: it named only raw payloads and old items); here, in vocab, so that building the
+# help imports no DuckDB. tests/langnghe/test_retention_cli.py checks that a run purges nothing else.
+PURGES: tuple[tuple[str, str], ...] = (
+    ("notify_outbox", "notify_days"),
+    ("notify_log", "notify_days"),
+    ("fetch_log", "fetch_log_days"),
+    ("raw_payloads", "raw_payload_days"),
+    ("items", "items_days"),
+    ("stories", "items_days"),
+)
+
+
 def purge_label(what: str) -> str:
     """Vietnamese for a retention log's `what`, read after "N dòng"; a table added later and not named above
     reads as rows kept with the purged items, not by its table name."""

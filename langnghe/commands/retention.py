@@ -1,6 +1,6 @@
 """`langnghe retention [--dry-run]`: purge old data as configured, and log it.
 
-What it purges, and the setting of each age, is store.retention.PURGES (the help names each from it): the
+What it purges, and the setting of each age, is vocab.labels.PURGES (store.retention's; the help names each from it): the
 notifications' done outbox rows and send log (retention.notify_days), the fetch log (retention.fetch_log_days), raw
 payloads (retention.raw_payload_days), items with their rows and the stories left empty (retention.items_days). Every run writes what it purged
 (or, with --dry-run, would purge) to the retention_log table and prints it. Times are printed in Vietnam
@@ -43,7 +43,7 @@ def purged_help() -> str:
     """Each kind of data the job purges with the setting of its age, from the list the job follows
     (store.retention.PURGES): «thông báo đã gửi xong hoặc bỏ (retention.notify_days); …». Until fix34 the help said
     only «dữ liệu gốc và tin cũ»."""
-    from store.retention import PURGES
+    from vocab.labels import PURGES
 
     return "; ".join(f"{purge_label(what)} (retention.{setting})" for what, setting in PURGES)
 

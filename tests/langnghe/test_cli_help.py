@@ -153,6 +153,9 @@ def test_users_while_serve_holds_the_database_says_what_to_do_in_vietnamese(tmp_
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "LANGNGHE_DB": str(tmp_path / "u.duckdb"), "PYTHONPATH": str(root)}
     env.pop("LANGNGHE_CONFIG", None)
+    from tests.conftest import pretend_serve_holds
+
+    pretend_serve_holds(tmp_path, tmp_path / "u.duckdb")  # this process is the running serve (its state file)
     with Database(tmp_path / "u.duckdb"):  # held by this process, as serve holds it
         res = subprocess.run([sys.executable, "-m", "langnghe", "users", "list"], cwd=tmp_path, env=env,
                              capture_output=True, text=True, timeout=120)

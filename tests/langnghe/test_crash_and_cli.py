@@ -146,11 +146,14 @@ def test_status_without_a_snapshot_while_the_db_is_held_is_said_clearly(tmp_path
 def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
     from store.db import Database
 
+    from tests.conftest import pretend_serve_holds
+
     cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    pretend_serve_holds(tmp_path, tmp_path / "c.duckdb")  # this process is the running serve (its state file)
     with Database(tmp_path / "c.duckdb"):
-        res = cli(["--config", str(cfg), "collect", "--once"])
+        res = cli(["--config", str(cfg), "collect", "--once"], cwd=tmp_path)
     assert res.returncode == 3
-    assert "langnghe serve" in res.stderr
+    assert "`langnghe serve` (pid" in res.stderr and "không phải" not in res.stderr, res.stderr
     assert "đang được một tiến trình khác giữ" in res.stderr and "held by" not in res.stderr  # was English
 
 
