@@ -306,4 +306,7 @@ STATUS = {"done": "xong", "interrupted": "đã dừng giữa chừng", "running"
 def _status(run: dict[str, Any]) -> str:
     if run.get("status") == "error":
         return f"lỗi: {run.get('error') or ''}"
-    return STATUS.get(run.get("status") or "done", str(run.get("status")))
+    said = STATUS.get(run.get("status") or "done", str(run.get("status")))
+    if run.get("status") == "interrupted" and run.get("error"):  # a killed run found by the next start (fix34): why
+        return f"{said} ({run['error']})"
+    return said

@@ -148,3 +148,14 @@ def test_the_map_shades_text():
         "Màu các ô: xanh càng đậm càng nhiều tin kỳ này (đậm nhất: 1.250 tin, Phường Uông Bí); ô xám")
     assert "(đậm nhất: 4 tin, 2 đơn vị)" in map_shades_text({"A": 4, "B": 4, "C": 1})
     assert map_shades_text({"A": 0}) == map_shades_text({}) == "Màu các ô: chưa đơn vị nào có tin trong kỳ này (ô xám)."
+
+
+def test_an_import_killed_mid_run_says_why_on_the_import_page():
+    """fix34 marks a killed import's row interrupted with a note at the next start; the page said only «đã dừng
+    giữa chừng», as for a Ctrl-C, and not that the process had died (the written chunks kept)."""
+    from dashboard.views.imports import _status
+    from orchestration.imports import ABANDONED
+
+    assert _status({"status": "interrupted", "error": ABANDONED}) == f"đã dừng giữa chừng ({ABANDONED})"
+    assert _status({"status": "interrupted", "error": None}) == "đã dừng giữa chừng"
+    assert _status({"status": "running"}) == "đang nhập (hoặc bị ngắt)"
