@@ -86,17 +86,18 @@ def running() -> dict[str, Any] | None:
     return st
 
 
-def holder(pid: int) -> tuple[str, bool]:
+def holder(pid: int) -> tuple[str, bool | None]:
     """Who process `pid` is, in words, and whether it is the running serve/demo: («`langnghe serve` (pid 12)», True),
     («`langnghe collect` (pid 34)», False) from its command line, else («tiến trình 56 (python3.11)», False). The
-    holder of a database DuckDB names (store.errors.DatabaseLocked.pid; fix34)."""
+    holder of a database DuckDB names (store.errors.DatabaseLocked.pid; fix34). None for the second when its command
+    line cannot be read (review33: it was said not to be serve)."""
     st = running()
     if st is not None and st.get("pid") == pid:
         return f"`langnghe serve` (pid {pid})", True
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
-    except OSError:
-        return f"tiến trình {pid}", False
+    except OSError:  # it has just ended, or /proc hides it (hidepid): who it is is not known
+        return f"tiến trình {pid}", None
     command = _langnghe_command(argv)
     if command is not None:
         return f"`langnghe {command}` (pid {pid})", command in ("serve", "demo")
@@ -108,7 +109,8 @@ def _langnghe_command(argv: list[str]) -> str | None:
     """`collect` for «python -m langnghe collect --once» or «…/bin/langnghe --config x.toml collect»; None when
     `argv` is not the langnghe CLI."""
     for i, arg in enumerate(argv):
-        if Path(arg).name == "langnghe" and (i == 0 or argv[i - 1] == "-m" or Path(argv[0]).name.startswith("python")):
+        by_name = Path(arg).name == "langnghe" and (i == 0 or Path(argv[0]).name.startswith("python"))
+        if by_name or (i > 0 and argv[i - 1] == "-m" and arg in ("langnghe", "langnghe.cli")):  # `-m langnghe.cli` too
             rest = argv[i + 1:]
             j = 0
             while j < len(rest) and rest[j].startswith("-"):

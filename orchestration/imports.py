@@ -58,8 +58,8 @@ class Imported:
 _IN_FLIGHT: set[tuple[str, int]] = set()
 _IN_FLIGHT_LOCK = threading.Lock()
 
-ABANDONED = ("bị ngắt: tiến trình nhập đã dừng (bị tắt, mất điện) trước khi ghi xong; các khối đã ghi được giữ lại, "
-             "nhập lại tệp không tạo mục trùng")
+ABANDONED = ("bị ngắt trước khi ghi xong, khi máy hoặc chương trình bị tắt; phần đã ghi được giữ lại, nhập lại tệp "
+             "không tạo tin trùng")
 
 
 def end_abandoned(db: Any) -> int:
@@ -107,12 +107,12 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
                                             source=settings.source.name, mapping=mapping)
         with _IN_FLIGHT_LOCK:
             _IN_FLIGHT.add((db.path, log_id))
-    proc = ingest.processor(cfg, db)
-    with db.read() as cur:
-        by_text = store_items.has_garbled(cur, settings.source.name)  # asked once, not for every chunk
     res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")
     error: str | None = None
-    try:
+    try:  # from here the row is ended whatever happens (review33: a model that failed to load left it «running»)
+        proc = ingest.processor(cfg, db)
+        with db.read() as cur:
+            by_text = store_items.has_garbled(cur, settings.source.name)  # asked once, not for every chunk
         with (opened.table() if opened else imp.open_table(file_name, stream, cfg.imports, sheet=sheet)) as table:
             imp.check_mapping(mapping, table.columns)
             for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):

@@ -74,6 +74,8 @@ def held_by(exc: DatabaseLocked, path: str, hint: str = "") -> str:
     if exc.pid is None:
         return f"{exc}{hint}"
     who, is_serve = state.holder(exc.pid)
+    if is_serve is None:  # its command line unreadable: not said to be serve or not (review33)
+        return f"{exc} Tiến trình đang giữ: {who}.{hint}"
     if is_serve:
         return f"{exc} Tiến trình đang giữ: {who}.{hint}"
     return (f"Cơ sở dữ liệu {path} đang được {who} giữ (không phải `langnghe serve`): chờ lệnh đó xong rồi chạy "

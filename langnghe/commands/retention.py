@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def purged_help() -> str:
     """Each kind of data the job purges with the setting of its age, from the list the job follows
-    (store.retention.PURGES): «thông báo đã gửi xong hoặc bỏ (retention.notify_days); …». Until fix34 the help said
+    (vocab.labels.PURGES): «thông báo đã gửi xong hoặc bỏ (retention.notify_days); …». Until fix34 the help said
     only «dữ liệu gốc và tin cũ»."""
     from vocab.labels import PURGES
 

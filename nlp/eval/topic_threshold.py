@@ -40,7 +40,7 @@ def prob(t: float) -> float:
 
 
 GRID, FALLBACKS = T.rule_grid()  # the search's thresholds and fallbacks
-ANCHOR = logit(T.TOPIC_RULE_ANCHOR_P or 0.40)  # model 1.0's threshold (round 31: −0.405): the training's anchor
+ANCHOR = logit(T.TOPIC_RULE_ANCHOR_P or 0.40)  # the training's anchor: the shipped model's p (round 31's: −0.405)
 
 
 def oof_scores(labelled: str = "", add_files: tuple[str, ...] = ()) -> dict:

@@ -122,4 +122,17 @@ def test_the_holder_is_named_from_its_command_line():
     assert _langnghe_command(["/usr/bin/python3.11", "-m", "langnghe", "collect", "--once"]) == "collect"
     assert _langnghe_command(["/venv/bin/python", "/venv/bin/langnghe", "--config", "x.toml", "import", "a.csv"]) == "import"
     assert _langnghe_command(["/venv/bin/langnghe", "serve"]) == "serve"
+    assert _langnghe_command(["/usr/bin/python3.11", "-m", "langnghe.cli", "serve"]) == "serve"  # review33
     assert _langnghe_command(["/usr/bin/python3.11", "-c", "import duckdb"]) is None
+
+
+def test_a_holder_whose_command_line_cannot_be_read_is_not_said_to_be_other_than_serve(monkeypatch):
+    """It has just ended, or /proc hides it: the store's words and serve's hint, not «không phải serve» (review33)."""
+    from langnghe import state
+    from langnghe.commands._storing import held_by
+    from store.errors import DatabaseLocked
+
+    monkeypatch.setattr(state, "running", lambda: None)
+    said = held_by(DatabaseLocked("Cơ sở dữ liệu x đang được một tiến trình khác giữ.", pid=2 ** 22 + 7), "x",
+                   " Dừng `langnghe serve`.")
+    assert "không phải" not in said and said.endswith("Dừng `langnghe serve`."), said

@@ -27,7 +27,7 @@ def test_retention_prints_its_cutoffs_and_log_in_vietnam_time(tmp_path, monkeypa
 
 def test_retention_help_names_everything_a_run_purges(tmp_path, monkeypatch):
     """`langnghe retention --help` said «Xóa dữ liệu gốc và tin cũ» while the job also purges the notifications'
-    outbox and send log and, since fix33, the fetch log (fix34). The help is drawn from store.retention.PURGES; a run
+    outbox and send log and, since fix33, the fetch log (fix34). The help is drawn from vocab.labels.PURGES (store.retention re-exports it); a run
     purges nothing that list leaves out."""
     from store import retention as store_retention
     from vocab.labels import purge_label
