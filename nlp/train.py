@@ -1101,8 +1101,9 @@ def anchor_share(code: str, ap: dict[float, float], anchor: float, margin: float
     {"anchor", "first_best", "held", "gain": the first best's AP over the anchor's, None without it}); the verdict is
     logged when the first best is not the anchor."""
     first = float(max(ap, key=ap.get))
-    gain = None if anchor not in ap else ap[first] - ap[anchor]
-    held = gain is not None and gain <= margin
+    rule = anchor_rule({share: (a, {"threshold": share}) for share, a in ap.items()}, (ap[first], {"threshold": first}),
+                       anchor, margin)  # the thresholds' rule, the same decision (held, gain)
+    held, gain = rule["held"], rule["gain"]
     if held and first != anchor:
         log.info("NB share of %s: the first best %.2f (AP %.5f) beats the anchor %.2f by %.5f ≤ %.4f: the anchor is "
                  "kept", code, first, ap[first], anchor, gain, margin)
