@@ -143,7 +143,8 @@ class Places(Step):
     # place_reads: the names read with their marks where the text writes them without ("Vang Danh" → "vàng danh"),
     # so that search and watchlists typed "Vàng Danh" find the item (store.search_query.place_readings)
     # title_restored (normalise's): a social item's title as shown, with the names read in it capitalised
-    adds = ("places", "place_details", "in_area", "place_reads", "title_restored")
+    # _place_names (round 32): the names read, for the Topics and Sentiment steps' evidence rule; not an output field
+    adds = ("places", "place_details", "in_area", "place_reads", "title_restored", "_place_names")
 
     def run_one(self, it: dict) -> None:
         # a blank line between title and text: a name may run over one line break (OCR), not over this
@@ -159,6 +160,7 @@ class Places(Step):
         it["places"] = r.places
         it["place_details"] = r.details
         it["in_area"] = r.in_area
+        it["_place_names"] = ev.place_names(r.spans)
         it["place_reads"] = place_readings(text[:self.res.max_chars], r.details)
         if it.get("source_type") == "social":
             it["title_restored"] = shown_social_title(it, names_in(r.spans, len(title)))
@@ -285,7 +287,7 @@ class _Classified(Step):
             texts = [classify_text(it, self.res.classify_chars, r) for it, r in zip(live, readings)]
             X = self.res.classifier.transform(texts)
             for i, (it, r, t) in enumerate(zip(live, readings, texts)):
-                it[key] = (X, i, r[1], ev.evidence(t))
+                it[key] = (X, i, r[1], ev.evidence(t, names=it.get("_place_names", ev.NO_NAMES)))
         return live
 
     @staticmethod

@@ -96,3 +96,25 @@ def test_phrases_that_begin_with_a_function_word_count_whole():
     for text in ("thực phẩm", "ảnh hưởng", "tin nhắn", "tin giả", "tai nạn", "tai nan", "thuc pham"):
         assert E.content_syllables(text) == 2, text
     assert E.content_syllables("Tin") == 0 and E.content_syllables("ảnh") == 0
+
+
+def test_a_place_name_is_no_content_and_no_keyword():
+    """Round 32: a name says where, not what; «Bãi Cháy» holds the disaster keyword «cháy» in its name."""
+    names = E.place_names([(0, 8, ("Bãi", "Cháy")), (9, 16, ("Uông", "Bí"))])
+    alone = E.evidence("Bãi Cháy", names=names)
+    assert alone.content == 0 and alone.topics == frozenset() and not alone.polar
+    assert E.evidence("uong bi", names=names).content == 0  # typed without marks: compared folded
+    fire = E.evidence("Cháy lớn ở Bãi Cháy", names=names)
+    assert fire.content >= E.MIN_CONTENT
+    assert E.evidence("Bãi Cháy").content == 2  # without the Places step's names, as before
+
+
+def test_a_place_name_alone_gets_no_topic_and_no_polarity(pipeline):
+    """The shipped pipeline tagged «Uông Bí» governance, «Vàng Danh» welfare, «Quảng Ninh» disaster and «Bãi Cháy»
+    disaster and negative (issue 13; rounds 29–31 left it)."""
+    texts = ["Uông Bí", "Vàng Danh", "Quảng Ninh", "Bãi Cháy", "Uông Bí ơi"]
+    rows = [{"id": str(i), "title": "", "text": t, "source_type": "social"} for i, t in enumerate(texts)]
+    for o in pipeline.tag(rows):
+        assert o["topics"] == [] and o["sentiment"] == "neutral", o
+    fire = pipeline.tag([{"id": "f", "title": "", "text": "Cháy lớn ở Bãi Cháy", "source_type": "social"}])[0]
+    assert "disaster" in fire["topics"], fire
