@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from nlp import evidence as ev
+from nlp.hashtags import hashtag_text
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.casing import QUOTE_CHARS, cut_at_word
@@ -150,12 +151,14 @@ class Places(Step):
         # a blank line between title and text: a name may run over one line break (OCR), not over this
         title = str(it.get("_title", ""))
         # match on what was written (restoration could pick a wrong accent on a name)
+        # round 32: the hashtags spelled out («#UongBi» → «Uong Bi»: nlp/hashtags.py), after the title and before the
+        # text, so that a long text's cut never drops them
         if it.get("no_diacritics"):
             title = str(it.get("title") or "")
-            text = f"{title}\n\n{it.get('text') or ''}"
+            text = _with_hashtags(title, str(it.get("text") or ""))
             r = self.res.gazetteer.resolve(text, accented=False, max_chars=self.res.max_chars)
         else:  # accent-exact, and names typed without marks in it ("ở uong bi"): nlp/mixed.py
-            text = f"{title}\n\n{it.get('_text', '')}"
+            text = _with_hashtags(title, str(it.get("_text", "")))
             r = resolve_marked(text, self.res.gazetteer, self.res.normaliser.restorer, self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
@@ -164,6 +167,13 @@ class Places(Step):
         it["place_reads"] = place_readings(text[:self.res.max_chars], r.details)
         if it.get("source_type") == "social":
             it["title_restored"] = shown_social_title(it, names_in(r.spans, len(title)))
+
+
+def _with_hashtags(title: str, text: str) -> str:
+    """What the Places step reads: the title, the hashtags of title and text spelled out, then the text, a blank
+    line between each (a name may run over one line break, not over this)."""
+    tags = hashtag_text(f"{title}\n{text}") if "#" in title or "#" in text else ""
+    return f"{title}\n\n{tags}\n\n{text}" if tags else f"{title}\n\n{text}"
 
 
 def shown_social_title(it: dict, names: list[tuple[str, ...]]) -> str:

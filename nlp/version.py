@@ -65,7 +65,8 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # the press models' NB shares anchored (nlp.train.TOPIC_NB_SHARE_ANCHORS; "Round 31: the retrain"); the press topic
 # threshold moved −0.201 → −0.405 by its anchor's rule; the restorer is unchanged. Stored items take the new topics.
 # 18 (round 32): a place name the Places step read is no evidence (nlp/evidence.py `place_names`): «Uông Bí» alone
-# had governance, «Vàng Danh» welfare, «Bãi Cháy» disaster and negative by the «cháy» of its name; stored items take it.
+# had governance, «Vàng Danh» welfare, «Bãi Cháy» disaster and negative by the «cháy» of its name; and the Places step
+# reads hashtags spelled out (nlp/hashtags.py: «#UongBi» → «Uong Bi»). Stored items take both.
 PIPELINE_REVISION = 18
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
