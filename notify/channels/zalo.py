@@ -6,7 +6,8 @@ at all, is renewed once inside the send when [notify.zalo] app_id is set: POST {
 the refresh token and the app's secret key (secret_key_env), both new tokens stored mode 600 as the zalo_oa source's
 renewal (collectors.zalo_oa.refresh) stores them, then the message sent again with the new one. Until fix33 the push
 failed and was retried with back-off until the zalo_token_refresh job renewed the token, which it does only for a
-zalo_oa source whose own poll said token_expired (with none, never). The two requests are written here, not shared
+zalo_oa source whose own poll said token_expired (with none, never). The renewed token refused again as expired is
+`revoked()`, a NotConfigured given up at once (fix35: retried, each try renewed again). The two requests are written here, not shared
 with collectors.zalo_oa: notify/ imports only vocab (docs/ARCHITECTURE.md).
 """
 
@@ -18,7 +19,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError, json_answer, missing_secret, unreachable
+from notify.base import Message, NotConfigured, SendError, json_answer, missing_secret, unreachable
 from notify.registry import register
 from vocab.secrets import secret, store_secret
 
@@ -76,6 +77,15 @@ def _renew_now(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
     return access
 
 
+def revoked(data: Mapping[str, Any], refresh_env: str) -> NotConfigured:
+    """A token Zalo refuses right after its renewal: no try can succeed until an administrator grants the app again
+    (the delivery pass gives the message up at once, as a missing setting; «Gửi lại các tin lỗi» sends it after)."""
+    return NotConfigured(f"Zalo vẫn từ chối mã truy cập vừa làm mới (mã {str(data.get('error'))[:40]}: "
+                         f"{str(data.get('message', ''))[:120]}): quyền gửi của ứng dụng Zalo OA bị thu hồi hoặc hết "
+                         f"hạn; quản trị viên cần cấp lại quyền cho ứng dụng trong Zalo for Developers rồi đặt mã làm "
+                         f"mới mới ({refresh_env})")
+
+
 @register
 class Zalo:
     name = "zalo"
@@ -103,9 +113,14 @@ class Zalo:
             except httpx.HTTPError as exc:
                 raise unreachable("Zalo", exc) from None
             data = json_answer(r, "Zalo", token)
+            if renewed and _expired(r, data):
+                # refused again right after a renewal in this send: the app's permission was revoked (or its grant
+                # ran out), and renewing cannot help. A SendError was retried with back-off, each try renewing
+                # again and spending the new refresh token (fix35): given up now, in staff's words
+                raise revoked(data, str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH")))
             if renewed or not _expired(r, data):
                 break
-            renewed = True  # once: a token refused again right after its renewal is Zalo's answer, not retried here
+            renewed = True  # once: a token refused again right after its renewal is given up above, not renewed
             fresh = _renew(client, settings, refused=token)
             if not fresh:
                 break
