@@ -19,7 +19,8 @@ Every answer carries {"error": 0, "message": "Success"}; a non-zero error is rai
 Tokens (vocab/secrets.py, never the TOML): the access token (`token_env`, default LANGNGHE_ZALO_TOKEN,
 valid ~25 h) and the refresh token (`refresh_env`, default LANGNGHE_ZALO_REFRESH, valid 3 months, changes
 on every use). `refresh()` posts to {oauth_base}/v4/oa/access_token with the app's secret key
-(`secret_key_env`) and stores both new tokens in the secrets directory (mode 600); the scheduler job
+(`secret_key_env`) and stores both new tokens in the secrets directory (mode 600): vocab.zalo_token.renew, the
+exchange the Zalo channel's renewal inside a push makes too (fix35), its refusal said here; the scheduler job
 `zalo_token_refresh` (orchestration/jobs.py) runs it for every zalo_oa source whose token has expired.
 
 options: token_env, refresh_env, secret_key_env, app_id, oauth_base (default https://oauth.zaloapp.com),
@@ -43,7 +44,8 @@ from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
 from vocab.item import ZALO_MESSAGE_URN, Item
-from vocab.secrets import secret, store_secret
+from vocab import zalo_token
+from vocab.secrets import secret
 
 GATE = _social.gate("zalo_oa")
 TOKEN_CODES = {-216, -124}
@@ -186,14 +188,11 @@ def refresh(client: httpx.Client, source: SourceConfig, *, directory: str | None
     if not (rt and key and app_id):
         raise TokenExpiredError(f"Không làm mới được mã Zalo OA «{source.outlet}»: thiếu mã làm mới, khóa bí mật "
                                 "ứng dụng hoặc app_id.")
-    oauth = _social.opt(source, "oauth_base", "https://oauth.zaloapp.com").rstrip("/")
-    r = client.post(f"{oauth}/v4/oa/access_token", headers={"secret_key": key},
-                    data={"refresh_token": rt, "app_id": app_id, "grant_type": "refresh_token"})
-    doc = _social.answer_json(r, "Zalo (làm mới mã)")
-    access, renewal = doc.get("access_token"), doc.get("refresh_token")
-    if r.status_code >= 400 or not (access and isinstance(access, str)) or not (renewal and isinstance(renewal, str)):
-        why = _social.as_text(doc.get("error_name")) or _social.as_text(doc.get("message")) or str(r.status_code)
-        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» ({tidy(why)[:200]}); "
-                                "cấp lại quyền cho ứng dụng trong Zalo for Developers.")
-    store_secret(_social.opt(source, "token_env", "LANGNGHE_ZALO_TOKEN"), access, directory=directory)
-    store_secret(refresh_env, renewal, directory=directory)
+    try:
+        zalo_token.renew(client, app_id=app_id, refresh_token=rt, secret_key=key,
+                         token_env=_social.opt(source, "token_env", "LANGNGHE_ZALO_TOKEN"), refresh_env=refresh_env,
+                         read=lambda r: _social.answer_json(r, "Zalo (làm mới mã)"),
+                         oauth_base=_social.opt(source, "oauth_base", zalo_token.OAUTH_BASE), directory=directory)
+    except zalo_token.Refused as refused:
+        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» ({tidy(refused.why)[:200]}); "
+                                "cấp lại quyền cho ứng dụng trong Zalo for Developers.") from None

@@ -23,7 +23,8 @@ class NotConfigured(SendError):
     retrying it with back-off for about a day ([notify] max_attempts), each try saying the same (round 29, ux35); once
     the setting is made, Thông báo's «Gửi lại các tin lỗi» sends what was given up. Not for a token that a job renews
     on its own (Zalo's, while its refresh token is set): that one may come back without an administrator; Zalo's
-    with no refresh token is one (fix29)."""
+    with no refresh token is one (fix29), and so is a token Zalo refuses right after its renewal (the app's permission
+    revoked: renewing again cannot help, fix35)."""
 
 
 class RecipientsRefused(SendError):

@@ -45,6 +45,14 @@ def _schema() -> pa.Schema:
     ])
 
 
+@cache
+def _insert() -> str:
+    """The rows' INSERT, naming _schema()'s columns: a column added there is written with no other edit here."""
+    names = _schema().names
+    values = ", ".join(f"{n}::JSON" if n == "place_details" else n for n in names)
+    return f"INSERT OR REPLACE INTO item_tags ({', '.join(names)}) SELECT {values} FROM _tags"
+
+
 def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], now: datetime | None = None) -> int:
     """Insert or replace the tags of the given pipeline output rows (key `id`). Returns the row count."""
     import pyarrow as pa
@@ -83,14 +91,11 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
             ON CONFLICT DO NOTHING
             """
         )
-        cur.execute(
-            """
-            INSERT OR REPLACE INTO item_tags
-            SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                   no_diacritics, folded, tagged_at, title_restored, place_reads, text_restored
-            FROM _tags
-            """
-        )
+        # the columns named, from _schema(): the table's own order is the migrations' order on a new database and
+        # a later migration's column last on an upgraded one (a missing lower number is applied last), so a tag
+        # column from a migration numbered below the newest took its neighbour's values on a new database while
+        # the INSERT named none (fix35, following the add-a-step recipe with a toy)
+        cur.execute(_insert())
     finally:
         cur.unregister("_tags")
     return len(last)

@@ -4,10 +4,12 @@
 An access token Zalo says has expired (error -216 / -124, as collectors.zalo_oa.TOKEN_CODES, or HTTP 401), or none
 at all, is renewed once inside the send when [notify.zalo] app_id is set: POST {oauth_base}/v4/oa/access_token with
 the refresh token and the app's secret key (secret_key_env), both new tokens stored mode 600 as the zalo_oa source's
-renewal (collectors.zalo_oa.refresh) stores them, then the message sent again with the new one. Until fix33 the push
-failed and was retried with back-off until the zalo_token_refresh job renewed the token, which it does only for a
-zalo_oa source whose own poll said token_expired (with none, never). The two requests are written here, not shared
-with collectors.zalo_oa: notify/ imports only vocab (docs/ARCHITECTURE.md).
+renewal (collectors.zalo_oa.refresh) stores them, then the message sent again with the new one: the exchange is
+vocab.zalo_token.renew, shared with that renewal (fix35), the refusal said here in the channel's words. Until fix33
+the push failed and was retried with back-off until the zalo_token_refresh job renewed the token, which it does only
+for a zalo_oa source whose own poll said token_expired (with none, never). The renewed token refused again as expired is
+`revoked()`, a NotConfigured given up at once (fix35: retried, each try renewed again). notify/ imports only vocab
+(docs/ARCHITECTURE.md): the message's POST is written here, the renewal's is vocab's.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError, json_answer, missing_secret, unreachable
+from notify.base import Message, NotConfigured, SendError, json_answer, missing_secret, unreachable
 from notify.registry import register
-from vocab.secrets import secret, store_secret
+from vocab import zalo_token
+from vocab.secrets import secret
 
 TOKEN_CODES = (-216, -124)  # invalid / expired access token (collectors.zalo_oa.TOKEN_CODES)
 
@@ -57,23 +60,27 @@ def _renew_now(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
     if os.environ.get(token_env) or os.environ.get(refresh_env):  # a variable wins over the file a renewal writes
         return None  # (vocab.secrets): renewed here, the next send would read the old token and spend the new refresh
         # token again, which Zalo refuses once used; the zalo_token_refresh job has the same limit
-    oauth = str(settings.get("oauth_base", "https://oauth.zaloapp.com")).rstrip("/")
     try:
-        r = client.post(f"{oauth}/v4/oa/access_token", headers={"secret_key": key},
-                        data={"refresh_token": rt, "app_id": app_id, "grant_type": "refresh_token"})
+        return zalo_token.renew(client, app_id=app_id, refresh_token=rt, secret_key=key, token_env=token_env,
+                                refresh_env=refresh_env, read=lambda r: json_answer(r, "Zalo (làm mới mã)", rt),
+                                oauth_base=str(settings.get("oauth_base", zalo_token.OAUTH_BASE)))
     except httpx.HTTPError as exc:
         raise unreachable("Zalo (làm mới mã)", exc) from None
-    doc = json_answer(r, "Zalo (làm mới mã)", rt)
-    access, renewal = doc.get("access_token"), doc.get("refresh_token")
-    if r.status_code >= 400 or not (access and isinstance(access, str)) or not (renewal and isinstance(renewal, str)):
-        why = str(doc.get("error_name") or doc.get("message") or doc.get("error") or r.status_code)
+    except zalo_token.Refused as refused:
+        why = refused.why
         for value in (rt, key):
             why = why.replace(value, "***")
         raise SendError(f"Zalo từ chối làm mới mã truy cập OA ({why[:200]}); cấp lại quyền cho ứng dụng trong Zalo "
-                        f"for Developers rồi đặt mã làm mới mới ({refresh_env})")
-    store_secret(token_env, access)
-    store_secret(refresh_env, renewal)
-    return access
+                        f"for Developers rồi đặt mã làm mới mới ({refresh_env})") from None
+
+
+def revoked(data: Mapping[str, Any], refresh_env: str) -> NotConfigured:
+    """A token Zalo refuses right after its renewal: no try can succeed until an administrator grants the app again
+    (the delivery pass gives the message up at once, as a missing setting; «Gửi lại các tin lỗi» sends it after)."""
+    return NotConfigured(f"Zalo vẫn từ chối mã truy cập vừa làm mới (mã {str(data.get('error'))[:40]}: "
+                         f"{str(data.get('message', ''))[:120]}): quyền gửi của ứng dụng Zalo OA bị thu hồi hoặc hết "
+                         f"hạn; quản trị viên cần cấp lại quyền cho ứng dụng trong Zalo for Developers rồi đặt mã làm "
+                         f"mới mới ({refresh_env})")
 
 
 @register
@@ -103,9 +110,14 @@ class Zalo:
             except httpx.HTTPError as exc:
                 raise unreachable("Zalo", exc) from None
             data = json_answer(r, "Zalo", token)
+            if renewed and _expired(r, data):
+                # refused again right after a renewal in this send: the app's permission was revoked (or its grant
+                # ran out), and renewing cannot help. A SendError was retried with back-off, each try renewing
+                # again and spending the new refresh token (fix35): given up now, in staff's words
+                raise revoked(data, str(settings.get("refresh_env", "LANGNGHE_ZALO_REFRESH")))
             if renewed or not _expired(r, data):
                 break
-            renewed = True  # once: a token refused again right after its renewal is Zalo's answer, not retried here
+            renewed = True  # once: a token refused again right after its renewal is given up above, not renewed
             fresh = _renew(client, settings, refused=token)
             if not fresh:
                 break

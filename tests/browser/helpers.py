@@ -76,11 +76,23 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
 
 
-def goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
+def goto(page, title: str, timeout: float = 20_000) -> None:  # type: ignore[no-untyped-def]
     """A click on a page's name in the sidebar, until its heading is drawn and its run has ended."""
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
-    page.get_by_role("heading", level=1).filter(has_text=title.split(" ")[0]).first.wait_for(timeout=20_000)
+    page.get_by_role("heading", level=1).filter(has_text=title.split(" ")[0]).first.wait_for(timeout=timeout)
     settle(page)
+
+
+def search_then_leave(page, n: int, to: str = "Cảnh báo") -> None:  # type: ignore[no-untyped-def]
+    """Tin bài's search typed, «ô nhiễm <n>», not committed (the box keeps the focus), then `to` clicked in the sidebar
+    at once, until its heading is drawn; from the second try (n > 0) Tin bài is opened again first. The ux38 and ux39
+    walks' loop (NAV_AFTER_COMMIT, ui.address_of; one helper since fix35)."""
+    if n:
+        goto(page, "Tin bài", timeout=30_000)
+    box = page.locator('[data-testid="stTextInputField"]').first
+    box.click()
+    box.fill(f"ô nhiễm {n}")  # typed, not committed: the box still has the focus
+    goto(page, to, timeout=30_000)
 
 
 def open_filters(page) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import SERVED_GROUP
-from tests.browser.helpers import settle, wait_for_run
+from tests.browser.helpers import search_then_leave, settle, wait_for_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, SERVED_GROUP]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -27,16 +27,7 @@ def test_a_sidebar_click_right_after_typing_is_not_lost(served, served_as, chrom
     page.goto(f"{served.base}/explorer", wait_until="networkidle")
     wait_for_run(page)
     for n in range(2):  # twice: one lucky ordering is not enough to pass
-        if n:
-            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tin bài").first.click()
-            page.get_by_role("heading", level=1).filter(has_text="Tin bài").first.wait_for(timeout=30_000)
-            settle(page)
-        box = page.locator('[data-testid="stTextInputField"]').first
-        box.click()
-        box.fill(f"ô nhiễm {n}")  # typed, not committed: the box still has the focus
-        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Cảnh báo").first.click()
-        page.get_by_role("heading", level=1).filter(has_text="Cảnh báo").first.wait_for(timeout=30_000)
-        settle(page)
+        search_then_leave(page, n)
         assert "/alerts" in page.url, page.url
 
 

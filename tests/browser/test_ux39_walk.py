@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import SERVED_GROUP
-from tests.browser.helpers import settle, wait_for_run
+from tests.browser.helpers import search_then_leave, settle, wait_for_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, SERVED_GROUP]
 DESK = {"viewport": {"width": 1366, "height": 768}}
@@ -21,16 +21,7 @@ def test_a_page_opened_right_after_a_search_keeps_no_search_in_its_address(serve
     wait_for_run(page)
     addresses = []
     for n in range(4):
-        if n:
-            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tin bài").first.click()
-            page.get_by_role("heading", level=1).filter(has_text="Tin bài").first.wait_for(timeout=30_000)
-            settle(page)
-        box = page.locator('[data-testid="stTextInputField"]').first
-        box.click()
-        box.fill(f"ô nhiễm {n}")  # typed, not committed: the box still has the focus
-        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Cảnh báo").first.click()
-        page.get_by_role("heading", level=1).filter(has_text="Cảnh báo").first.wait_for(timeout=30_000)
-        settle(page)
+        search_then_leave(page, n)
         page.wait_for_timeout(1000)  # a late query, if any, is written after the run has ended
         addresses.append(page.url.removeprefix(served.base))
     assert addresses == ["/alerts"] * 4, addresses

@@ -12,6 +12,26 @@ import numpy as np
 import pytest
 
 import nlp.train as T
+from tests.nlp.rows import CORPUS, comment_route_rows, topic_docs, topic_lines
+
+
+def spy_rule(monkeypatch, index: int, name: str) -> list:
+    """Every call of the topic rule's search, as (its argument `name`, at `index` when passed by position; what it
+    chose): which search was anchored, and with what."""
+    seen: list = []
+    real = T._tune_topic_rule
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        seen.append((a[index] if len(a) > index else k.get(name), out))
+        return out
+
+    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    return seen
+
+
+def heldin_lines() -> list[dict]:
+    return [d for d in topic_lines() if not T.is_heldout(d["id"])]
 
 
 def logit(p: float) -> float:
@@ -112,31 +132,17 @@ def test_rule_search_keeps_the_anchor_only_within_the_margin(monkeypatch):
 
 
 def test_press_rule_is_anchored_and_the_comment_rule_is_not(monkeypatch):
-    seen: list = []
-    real = T._tune_topic_rule
-
-    def spy(*a, **k):
-        out = real(*a, **k)
-        seen.append((a[11] if len(a) > 11 else k.get("anchor_p"), out))
-        return out
-
-    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    seen = spy_rule(monkeypatch, 11, "anchor_p")
     monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
     monkeypatch.setattr(T, "TOPIC_RULE_ANCHOR_P", 0.85)  # not where this data's best is
     monkeypatch.setattr(T, "TOPIC_RULE_ANCHOR_MARGIN", 1.0)
-    words = {"education": "học phí sinh viên trường đại học", "economy": "giá vàng doanh nghiệp xuất khẩu",
-             "health": "bệnh viện bác sĩ khám bệnh"}
-    codes = list(words)
-    docs = [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"{words[codes[i % 3]]} số {i % 7}",
-             "topics": [codes[i % 3]], "_file": "labelled_A.jsonl"} for i in range(60)]
+    docs = topic_docs()
     texts = [f"{d['title']}\n{d['text']}" for d in docs]
     feats, X_top, _, rule = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
     assert seen[-1][0] == 0.85 and rule["threshold"] == logit(0.85) and rule["anchor"]["held"]
     # the comment model's own search (the same function, on the social lines) is not anchored: its route is
     # (`_comment_route_rule`, below), whose threshold is the one the comment model uses
-    lines = [{"id": f"S1-{i:04d}", "title": "", "text": f"{words[codes[i % 3]]} quá {i % 5}",
-              "topics": [codes[i % 3]], "_file": "labelled_S1.jsonl"} for i in range(60)]
-    lines = [d for d in lines if not T.is_heldout(d["id"])]
+    lines = heldin_lines()
     X_lines = feats.transform([f"\n{d['text']}" for d in lines])
     seen.clear()
     assert T.fit_comment_topics(X_lines, lines, lines, [], 1.0, len(feats.transformer_list[0][1].vocabulary_))
@@ -195,16 +201,8 @@ def _comment_route(monkeypatch, p, margin) -> dict:
     monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
     monkeypatch.setattr(T, "COMMENT_ROUTE_ANCHOR_P", p)
     monkeypatch.setattr(T, "COMMENT_ROUTE_ANCHOR_MARGIN", margin)
-    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
-    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-    rows = []
-    for i in range(60):
-        s = list(words)[i % 3]
-        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
-                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
-                     "_file": "labelled_A.jsonl"})
-        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
-                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(CORPUS))
+    rows = comment_route_rows()
     clf = T.train(labelled=rows, use_vntc=False).classifier
     assert clf.comment_topics.threshold == clf.comment_topics.info["route"]["threshold"]
     return clf.comment_topics.info["route"]
@@ -320,23 +318,11 @@ def test_share_search_keeps_each_anchor_gives_way_and_leaves_a_topic_without_one
 
 def test_train_anchors_the_press_shares_and_records_them_in_the_metrics(monkeypatch):
     """End to end through `fit_topics` (what `langnghe train` calls) and the metrics' info."""
-    seen: list = []
-    real = T._tune_topic_rule
-
-    def spy(*a, **k):
-        out = real(*a, **k)
-        seen.append((a[12] if len(a) > 12 else k.get("anchor_shares"), out))
-        return out
-
-    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    seen = spy_rule(monkeypatch, 12, "anchor_shares")
     monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
     monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 1.0)
     monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHORS", {"education": 0.75, "economy": 0.25})
-    words = {"education": "học phí sinh viên trường đại học", "economy": "giá vàng doanh nghiệp xuất khẩu",
-             "health": "bệnh viện bác sĩ khám bệnh"}
-    codes = list(words)
-    docs = [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"{words[codes[i % 3]]} số {i % 7}",
-             "topics": [codes[i % 3]], "_file": "labelled_A.jsonl"} for i in range(60)]
+    docs = topic_docs()
     texts = [f"{d['title']}\n{d['text']}" for d in docs]
     _, _, _, rule = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
     assert seen[0][0] == {"education": 0.75, "economy": 0.25}
@@ -345,9 +331,7 @@ def test_train_anchors_the_press_shares_and_records_them_in_the_metrics(monkeypa
     assert set(rule["nb_share_anchor"]["topics"]) == {"education", "economy"}
     # the comment model's share search is not anchored
     seen.clear()
-    lines = [{"id": f"S1-{i:04d}", "title": "", "text": f"{words[codes[i % 3]]} quá {i % 5}",
-              "topics": [codes[i % 3]], "_file": "labelled_S1.jsonl"} for i in range(60)]
-    lines = [d for d in lines if not T.is_heldout(d["id"])]
+    lines = heldin_lines()
     feats, *_ = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
     seen.clear()
     X_lines = feats.transform([f"\n{d['text']}" for d in lines])
@@ -359,16 +343,8 @@ def test_train_writes_the_shares_and_their_verdicts_into_the_metrics(monkeypatch
     monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
     monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHOR_MARGIN", 1.0)
     monkeypatch.setattr(T, "TOPIC_NB_SHARE_ANCHORS", {"environment": 0.75})
-    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
-    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-    rows = []
-    for i in range(60):  # the rows of _comment_route
-        s = list(words)[i % 3]
-        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
-                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
-                     "_file": "labelled_A.jsonl"})
-        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
-                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(CORPUS))
+    rows = comment_route_rows()  # the rows of _comment_route
     info = T.train(labelled=rows, use_vntc=False).classifier.info
     assert info["topic_nb_shares"]["environment"] == 0.75
     assert info["topic_nb_share_anchor"]["margin"] == 1.0

@@ -9,17 +9,14 @@ import pytest
 
 import nlp.train as T
 from nlp.classify import Classifier, LinearTopicModel
+from tests.nlp.rows import topic_docs
 
 
 @pytest.fixture(scope="module")
 def fitted():
     mp = pytest.MonkeyPatch()
     mp.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
-    words = {"education": "học phí sinh viên trường đại học", "economy": "giá vàng doanh nghiệp xuất khẩu",
-             "health": "bệnh viện bác sĩ khám bệnh"}
-    codes = list(words)
-    docs = [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"{words[codes[i % 3]]} số {i % 7}",
-             "topics": [codes[i % 3]], "_file": "labelled_A.jsonl"} for i in range(60)]
+    docs = topic_docs()
     docs += [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"thông báo lịch họp số {i % 5}", "topics": [],
               "_file": "labelled_A.jsonl"} for i in range(60, 72)]
     texts = [f"{d['title']}\n{d['text']}" for d in docs]

@@ -17,6 +17,7 @@ from nlp.steps import (COMMENT_FLAGS, Resources, Topics, is_comment, item_topics
 from vocab.labels import TOPICS
 from tests.conftest import database
 from nlp import evidence
+from tests.nlp.rows import CORPUS, comment_route_rows
 
 
 @pytest.fixture(autouse=True)
@@ -274,16 +275,8 @@ def test_long_comments_keep_the_press_model():
 def test_train_fits_a_comment_model_only_with_the_switch(monkeypatch, on):
     """End to end at a small scale: the comment lines' topics give a comment model, chosen with its route."""
     monkeypatch.setattr(T, "COMMENT_TOPICS", on)
-    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
-    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-    rows = []
-    for i in range(60):
-        s = list(words)[i % 3]
-        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
-                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
-                     "_file": "labelled_A.jsonl"})
-        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
-                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(CORPUS))
+    rows = comment_route_rows()
     clf = T.train(labelled=rows, use_vntc=False).classifier
     if not on:
         assert clf.comment_topics is None and "comment_topics" not in clf.info

@@ -41,6 +41,17 @@ def mail(tmp_path, smtp_server):
     db.close()
 
 
+def _one_alert(mail, address: str, *, refuse=(), defer=()) -> int:  # type: ignore[no-untyped-def]
+    """The box refusing `refuse` for good (550) and `defer` for now (451), a subscription to `address`, one alert
+    raised: the subscription's id (each test's opening, one helper since fix35)."""
+    box, _, db, _ = mail
+    box.refuse.update(refuse)
+    box.defer.update(defer)
+    sid = subscribe(db, channel="email", address=address)
+    raise_one(db)
+    return sid
+
+
 def _passes(cfg, db, minutes=PASSES) -> None:  # type: ignore[no-untyped-def]
     for m in minutes:
         notify.deliver(cfg, db, now=NOW + timedelta(minutes=m))
@@ -55,9 +66,7 @@ def _state(db):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("address", [f"{GONE}, {GONE2}", GONE])
 def test_addresses_all_refused_for_good_are_given_up_at_once(mail, address):
     box, cfg, db, rcpts = mail
-    box.refuse |= {GONE, GONE2}
-    subscribe(db, channel="email", address=address)
-    raise_one(db)
+    _one_alert(mail, address, refuse=[GONE, GONE2])
     _passes(cfg, db)
     assert rcpts == [a.strip() for a in address.split(",")]  # one try, not one a back-off for a day
     counts, (trouble,), lines = _state(db)
@@ -70,10 +79,7 @@ def test_addresses_all_refused_for_good_are_given_up_at_once(mail, address):
 def test_a_list_refused_part_for_good_part_for_now_tries_again_only_those_for_now(mail):
     """Nothing taken: the 451 is tried again alone, the 550 never; once the 451 takes it, the row is partly sent."""
     box, cfg, db, rcpts = mail
-    box.refuse.add(GONE)
-    box.defer.add(LATER)
-    subscribe(db, channel="email", address=f"{GONE}, {LATER}")
-    raise_one(db)
+    _one_alert(mail, f"{GONE}, {LATER}", refuse=[GONE], defer=[LATER])
     assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
     (line,) = _state(db)[2]
     assert f"từ chối người nhận {GONE} (550 5.1.1 mailbox unavailable): địa chỉ không nhận thư; không thử lại cho " \
@@ -89,9 +95,7 @@ def test_a_list_refused_part_for_good_part_for_now_tries_again_only_those_for_no
 
 def test_a_row_narrowed_to_an_address_for_now_that_then_refuses_it_for_good_ends_partly_sent_at_once(mail):
     box, cfg, db, rcpts = mail
-    box.defer.add(LATER)
-    subscribe(db, channel="email", address=f"a@uongbi.test, {LATER}")
-    raise_one(db)
+    _one_alert(mail, f"a@uongbi.test, {LATER}", defer=[LATER])
     notify.deliver(cfg, db, now=NOW)
     box.defer.clear()
     box.refuse.add(LATER)  # the mailbox closed meanwhile: 550
@@ -107,10 +111,7 @@ def test_thong_bao_says_partly_sent_and_who_did_not_get_it(mail):
     from dashboard.data_notify import trouble_text
 
     box, cfg, db, rcpts = mail
-    box.refuse.add(GONE)
-    box.defer.add(LATER)
-    subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}, {LATER}")
-    raise_one(db)
+    _one_alert(mail, f"a@uongbi.test, {GONE}, {LATER}", refuse=[GONE], defer=[LATER])
     _passes(cfg, db)
     assert rcpts.count(LATER) == 4 and rcpts.count(GONE) == 1  # max_attempts tries for the 451, one for the 550
     counts, (trouble,), _ = _state(db)
@@ -122,10 +123,7 @@ def test_thong_bao_says_partly_sent_and_who_did_not_get_it(mail):
 
 def test_a_partly_sent_message_resent_on_request_goes_to_those_without_it_alone(mail):
     box, cfg, db, rcpts = mail
-    box.refuse.add(GONE)
-    box.defer.add(LATER)
-    sid = subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}, {LATER}")
-    raise_one(db)
+    sid = _one_alert(mail, f"a@uongbi.test, {GONE}, {LATER}", refuse=[GONE], defer=[LATER])
     _passes(cfg, db)
     box.refuse.clear()
     box.defer.clear()  # both mailboxes work again; staff press «Gửi lại các tin lỗi»
@@ -166,9 +164,7 @@ def test_a_partly_sent_row_is_done_for_the_retention_job(mail):
     from store.retention import purge_notify
 
     box, cfg, db, _ = mail
-    box.refuse.add(GONE)
-    subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}")
-    raise_one(db)
+    _one_alert(mail, f"a@uongbi.test, {GONE}", refuse=[GONE])
     _passes(cfg, db, (0,))
     with db.write() as cur:
         got = {p.what: p.rows for p in purge_notify(cur, NOW + timedelta(days=1), dry_run=False)}
@@ -181,10 +177,7 @@ def test_thong_bao_names_each_missed_address_once_across_rows(mail):
     from tests.orchestration.test_notify import alert
 
     box, cfg, db, rcpts = mail
-    box.refuse.add(GONE)
-    box.defer.add(LATER)
-    subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}, {LATER}")
-    raise_one(db)
+    _one_alert(mail, f"a@uongbi.test, {GONE}, {LATER}", refuse=[GONE], defer=[LATER])
     _passes(cfg, db)  # the first: given up for LATER after max_attempts, refused for GONE
     box.defer.clear()
     second = NOW + timedelta(days=1, minutes=1)
@@ -200,9 +193,7 @@ def test_a_resent_row_is_dated_by_its_new_tries_not_its_first_send(mail):
     """«Gửi lại các tin lỗi» on a partly sent row clears its sent time (review31: retention dated a row resent and
     given up again by the first send, and could purge it early)."""
     box, cfg, db, rcpts = mail
-    box.refuse.add(GONE)
-    sid = subscribe(db, channel="email", address=f"a@uongbi.test, {GONE}")
-    raise_one(db)
+    sid = _one_alert(mail, f"a@uongbi.test, {GONE}", refuse=[GONE])
     _passes(cfg, db, (0,))
     with db.write() as cur:
         assert store_notify.outbox_counts(cur) == {"partial": 1}
