@@ -56,3 +56,78 @@ def test_a_feed_title_with_a_hidden_mark_is_stored_as_it_reads():
     entry = {"title": "Ngập ở V\u061càng Danh", "link": "https://example.vn/a", "summary": "U\U000e0041ông Bí mưa to"}
     item = rss.map_entry(entry, src, datetime(2026, 12, 1, 3, 0))
     assert (item.title, item.summary) == ("Ngập ở Vàng Danh", "Uông Bí mưa to")
+
+
+# ---- a user name and password in a source's address ------------------------------------------------------------
+
+SECRET = "MatKhau-Bi-Mat-35"
+
+
+def test_a_configured_address_with_a_password_is_refused_at_load_without_saying_it(tmp_path):
+    """httpx sent it as HTTP Basic and `langnghe -v` logged it in every request line; Nguồn tin showed it."""
+    from vocab import config as C
+
+    p = tmp_path / "o.toml"
+    p.write_text('[[sources]]\nname = "a"\nkind = "rss"\n'
+                 f'url = "https://canbo:{SECRET}@intranet.example.vn/rss"\noutlet = "A"\n', encoding="utf-8")
+    with pytest.raises(C.ConfigError, match="tên đăng nhập hoặc mật khẩu") as err:
+        C.load(p)
+    assert SECRET not in str(err.value) and "https://***@intranet.example.vn/rss" in str(err.value)
+
+
+@pytest.mark.parametrize("url", [f"http://canbo:{SECRET}@a.vn/r", "http://canbo@a.vn/r", f"http://:{SECRET}@a.vn/r",
+                                 "HTTPS://u:p@[2001:db8::1]/r", "http://a@b@a.vn/r"])
+def test_every_spelling_of_a_user_part_is_refused(url):
+    from vocab.config import source_url_refusal, url_without_credentials
+
+    assert source_url_refusal(url) and SECRET not in source_url_refusal(url)
+    assert "***@" in url_without_credentials(url) and SECRET not in url_without_credentials(url)
+
+
+@pytest.mark.parametrize("url", ["https://a.vn/r?email=x@y.vn", "https://a.vn/@trang/rss", "https://a.vn/r#@x",
+                                 "imaps://mail.a.vn:993/INBOX"])
+def test_an_at_sign_after_the_host_is_no_user_part(url):
+    from vocab.config import source_url_refusal, url_without_credentials
+
+    assert source_url_refusal(url) is None and url_without_credentials(url) == url
+
+
+def test_the_sources_form_never_stores_a_password_but_may_remove_the_source():
+    from orchestration import sources as sources_store
+
+    row = {"name": "moi", "kind": "rss", "url": f"https://canbo:{SECRET}@a.vn/rss", "outlet": "M"}
+    with pytest.raises(ValueError, match="tên đăng nhập hoặc mật khẩu") as err:
+        sources_store.check_source(row, kinds=["rss"])
+    assert SECRET not in str(err.value)
+    with pytest.raises(ValueError, match="tên đăng nhập hoặc mật khẩu"):
+        sources_store.check_source({**row, "enabled": False}, kinds=["rss"])  # a pause would store it again
+    assert sources_store.check_source({**row, "removed": True}, kinds=["rss"])["removed"]
+
+
+def test_a_saved_row_with_a_password_is_not_fetched_and_its_health_line_hides_it(tmp_path, server):
+    import asyncio
+
+    from collectors.runner import Runner
+    from orchestration import sources as sources_store
+    from store import sources as store_sources
+    from store import users as store_users
+    from store.db import utcnow
+    from tests.conftest import database, make_config, rss_source, send
+
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+    for path in ("/a.rss", "/b.rss"):
+        server.routes[path] = lambda r: send(r, 200, feed)
+    cfg = make_config(tmp_path, sources=[rss_source("tot", server.url("/a.rss"))])
+    with database(cfg.storage.db_path) as db:
+        with db.write() as cur:
+            store_users.upsert_managed_source(cur, {
+                "name": "cu", "kind": "rss", "url": server.url("/b.rss").replace("://", f"://canbo:{SECRET}@"),
+                "outlet": "C", "source_type": "press", "interval_minutes": 0.0, "enabled": True, "options": {},
+                "removed": False}, "quantri", utcnow())
+        eff = sources_store.effective_config(cfg, db)
+        summary = asyncio.run(Runner(eff, db).run_due())
+    by = {o.source: o for o in summary.outcomes}
+    assert by["tot"].outcome in ("ok", "not_modified")
+    assert by["cu"].outcome == "error" and by["cu"].error_kind == "config"
+    assert "tên đăng nhập hoặc mật khẩu" in by["cu"].error and SECRET not in by["cu"].error
+    assert "/b.rss" not in server.hits  # nothing sent, the password neither
