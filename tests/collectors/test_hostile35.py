@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -131,3 +131,48 @@ def test_a_saved_row_with_a_password_is_not_fetched_and_its_health_line_hides_it
     assert by["cu"].outcome == "error" and by["cu"].error_kind == "config"
     assert "tên đăng nhập hoặc mật khẩu" in by["cu"].error and SECRET not in by["cu"].error
     assert "/b.rss" not in server.hits  # nothing sent, the password neither
+
+
+# ---- a feed's time written without a zone ----------------------------------------------------------------------
+
+FETCH = datetime(2026, 12, 7, 3, 0)  # 10:00 in Vietnam
+WRITTEN_AT_0950_VN = ["Mon, 07 Dec 2026 09:50:00", "Mon, 7 Dec 2026 9:50", "2026-12-07T09:50:00",
+                      "2026-12-07 09:50:00", "07/12/2026 09:50", "Mon, 07 Dec 2026 09:50:00 GMT+7",
+                      "Mon, 07 Dec 2026 09:50:00 (GMT+07:00)", "Mon, 07 Dec 2026 09:50:00 ICT",
+                      "Mon, 07 Dec 2026 09:50:00 +0700", "2026-12-07T09:50:00+07:00", "2026-12-07T02:50:00Z",
+                      "Mon, 07 Dec 2026 02:50:00 GMT", "Sun, 06 Dec 2026 21:50:00 EST"]
+
+
+def _feed(dates: list[str]) -> bytes:
+    items = "".join(f"<item><title>t{i}</title><link>https://example.vn/{i}</link><pubDate>{d}</pubDate></item>"
+                    for i, d in enumerate(dates))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{items}</channel></rss>'.encode()
+
+
+def _mapped(dates: list[str]) -> list:
+    src = SourceConfig(name="x", kind="rss", url="https://example.vn/rss", outlet="X", source_type="press")
+    return [rss.map_entry(e, src, FETCH) for e in rss.parse_feed(_feed(dates)).entries]
+
+
+@pytest.mark.parametrize("written", WRITTEN_AT_0950_VN)
+def test_a_feed_time_without_a_zone_is_vietnam_time(written):
+    """feedparser read a zoneless ISO time as UTC (7 hours ahead: «future», dated at the fetch) and gave no time for
+    RFC 822 without a zone, «GMT+7» or «dd/mm/yyyy HH:MM» (dated at the fetch); «ICT» it read as UTC. A zone it
+    reads (+0700, Z, GMT, EST) reads as before."""
+    (item,) = _mapped([written])
+    assert (item.published_at, item.published_estimated) == (datetime(2026, 12, 7, 2, 50), False)
+
+
+def test_a_first_poll_of_a_zoneless_feed_keeps_its_day_apart():
+    """48 items over 24 hours, written without a zone: all 48 were dated at the one fetch (a burst of a day)."""
+    dates = [f"{(FETCH + timedelta(hours=7) - timedelta(minutes=10 + 30 * i)):%a, %d %b %Y %H:%M:%S}" for i in range(48)]
+    mapped = _mapped(dates)
+    assert [m.published_at for m in mapped] == [FETCH - timedelta(minutes=10 + 30 * i) for i in range(48)]
+    assert not any(m.published_estimated for m in mapped)
+
+
+@pytest.mark.parametrize("written", ["Mon, 07 Dec 2026 09:50:00 GMT+99", "Mon, 31 Feb 2026 09:50:00", "12:30",
+                                     "x" * 300, "Tue, 07 Dec 2027 09:50:00"])
+def test_an_unreadable_or_future_local_time_is_still_the_fetch_flagged(written):
+    (item,) = _mapped([written])
+    assert item.published_at == FETCH and item.published_estimated
