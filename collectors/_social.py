@@ -105,8 +105,9 @@ def as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None  # inf and nan are not integers
-    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
-        return int(value.strip())
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if len(digits) <= 20 and digits.isascii() and digits.isdigit():  # a bounded int(); «²» and «١٢» pass isdigit()
+        return int(value.strip())  # and int() refuses the first: a ValueError out of the map (round 32, hostile35)
     return None
 
 

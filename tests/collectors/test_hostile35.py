@@ -176,3 +176,57 @@ def test_a_first_poll_of_a_zoneless_feed_keeps_its_day_apart():
 def test_an_unreadable_or_future_local_time_is_still_the_fetch_flagged(written):
     (item,) = _mapped([written])
     assert item.published_at == FETCH and item.published_estimated
+
+
+# ---- numbers from the world that str.isdigit() lets through -------------------------------------------------------
+
+NOW = datetime(2026, 12, 7, 3, 0)
+
+
+@pytest.mark.parametrize("count", ["²", "9" * 5000, "-3"])
+def test_a_post_whose_count_is_odd_is_stored_without_the_count(count):
+    """«²» passes str.isdigit() and int() refuses it; 5,000 digits pass too and int() refuses past 4,300: the
+    forum post or the video was lost, counted «mapping error: ValueError»."""
+    from collectors import xenforo, youtube
+    from collectors.base import map_all
+
+    fx = SourceConfig(name="f", kind="xenforo", url="https://f.example.vn/index.rss", outlet="F", source_type="social")
+    yt = SourceConfig(name="y", kind="youtube", url="https://www.youtube.com/feeds/videos.xml?channel_id=UC1",
+                      outlet="Y", source_type="social")
+    post = {"title": "Bụi than ở Vàng Danh", "link": "https://f.example.vn/threads/1/", "summary": "x",
+            "slash_comments": count}
+    video = {"title": "Bụi than", "link": "https://www.youtube.com/watch?v=abc", "yt_videoid": "abc", "summary": "x",
+             "media_statistics": {"views": count}}
+    for fn, entry in [(lambda e: xenforo.map_xenforo_entry(e, fx, NOW), post),
+                      (lambda e: youtube.map_youtube_entry(e, yt, NOW), video)]:
+        items, skipped = map_all([entry], fn)[:2]
+        assert len(items) == 1 and not skipped
+        assert not [f for f in items[0].flags if f.startswith(("replies:", "views:"))]
+
+
+@pytest.mark.parametrize("views", ["1.2.3K", ".", ",", "9" * 400])
+def test_a_telegram_post_whose_views_are_odd_is_stored(views):
+    from collectors import telegram
+
+    src = SourceConfig(name="t", kind="telegram", url="https://t.me/s/kenh", outlet="T", source_type="social")
+    msg = {"post": "kenh/12", "text_html": "Ngập ở Vàng Danh", "views": views}
+    item = telegram.map_message(msg, src, NOW)
+    assert item.summary == "Ngập ở Vàng Danh" and not [f for f in item.flags if f.startswith("views:")]
+
+
+def test_an_odd_retry_after_is_no_retry_after_not_a_crash(tmp_path, server):
+    """A 503 with «Retry-After: ²» was a ValueError out of the Fetcher: the source's error «crash» (a traceback in
+    the log, «lỗi phần mềm») rather than the server's own 503."""
+    import asyncio
+
+    from collectors.http import parse_retry_after
+    from collectors.runner import Runner
+    from tests.conftest import database, make_config, rss_source, send
+
+    assert parse_retry_after("²") is None and parse_retry_after("120") == 120.0
+    server.routes["/busy.rss"] = lambda r: send(r, 503, b"", headers={"Retry-After": "²"})
+    cfg = make_config(tmp_path, sources=[rss_source("ban", server.url("/busy.rss"))])
+    with database(cfg.storage.db_path) as db:
+        summary = asyncio.run(Runner(cfg, db).run_due())
+    (o,) = summary.outcomes
+    assert o.outcome == "error" and o.error_kind == "http_status" and "503" in o.error
