@@ -12,6 +12,10 @@ Cases:
   zoneless  a feed of 48 items over 24 hours written as Vietnamese sites do without a zone (one RFC 822 spelling,
             ISO, «dd/mm/yyyy HH:MM», «GMT+7», «ICT»), read at 10:00 Vietnam time: items dated at the fetch (one
             instant), items more than a minute off their time
+  lost      entries one odd value made a «mapping error» (the item lost at each poll) or a fetch a crash: a forum
+            post's and a video's count «²» or 5,000 digits, a Telegram post's views «1.2.3K», an API post dated
+            «9999-12-31T23:00:00-14:00», a list page's or imported row's «01/01/0001», a Retry-After of «²», a
+            complaint mail dated «Fri, 31 Dec 9999 23:00:00 -1400»
   userinfo  `langnghe -v collect` of a configuration whose three sources' addresses carry «canbo:<password>@» (a feed
             answering 200, one 500, one redirect), a feed server on 127.0.0.1: exit code, how often the password is
             printed, how many requests carried it as HTTP Basic
@@ -81,6 +85,49 @@ for name, fmt in spellings.items():
     print(f"  {name:18} 48 items: {at_fetch:2} dated at the fetch, {off:2} more than a minute off")
 '''
 
+LOST = r'''
+from datetime import datetime
+from collectors import _social, email_inbox, telegram, xenforo, youtube
+from collectors.base import map_all
+from collectors.html_list import parse_vn_date
+from collectors.http import parse_retry_after
+from collectors.imports.times import parse_time
+from vocab.config import SourceConfig
+now = datetime(2026, 12, 7, 3, 0)
+def src(kind):
+    return SourceConfig(name=kind, kind=kind, url="https://x.example.vn/feed", outlet=kind, source_type="social")
+post = {"title": "Bụi than ở Vàng Danh", "link": "https://x.example.vn/threads/1/", "summary": "x"}
+video = {"title": "Bụi than", "link": "https://www.youtube.com/watch?v=abc", "yt_videoid": "abc", "summary": "x"}
+mail = (b"From: dan@example.vn\r\nSubject: Phan anh\r\nMessage-ID: <m1@example.vn>\r\n"
+        b"Date: Fri, 31 Dec 9999 23:00:00 -1400\r\nContent-Type: text/plain\r\n\r\nNuoc thai tran ra duong.\r\n")
+cases = {
+    "forum post, replies «²»": lambda: xenforo.map_xenforo_entry({**post, "slash_comments": "²"}, src("xenforo"), now),
+    "forum post, 5,000-digit replies": lambda: xenforo.map_xenforo_entry({**post, "slash_comments": "9" * 5000},
+                                                                         src("xenforo"), now),
+    "video, views «²»": lambda: youtube.map_youtube_entry({**video, "media_statistics": {"views": "²"}},
+                                                          src("youtube"), now),
+    "telegram post, views «1.2.3K»": lambda: telegram.map_message({"post": "k/1", "text_html": "Ngập", "views": "1.2.3K"},
+                                                                  src("telegram"), now),
+    "API post dated 9999 at -14:00": lambda: _social.make_item(src("mastodon"), url="https://x.example.vn/1", title="t",
+        text="Ngập", published=_social.parse_iso("9999-12-31T23:00:00-14:00"), fetched_at=now),
+    "list page post «01/01/0001»": lambda: parse_vn_date("01/01/0001") or "no date",
+    "imported row «01/01/0001»": lambda: parse_time("01/01/0001") or "no date",
+    "complaint mail dated 9999 -1400": lambda: email_inbox.map_message(mail, "1", src("email_inbox"), now),
+}
+def as_item(fn):
+    got = fn()  # an Item, or a date (or «no date») that a list page's or an import's row would then carry
+    return got if not isinstance(got, (str, datetime)) else _social.make_item(
+        src("html_list"), url="https://x.example.vn/2", title="t", text="x",
+        published=got if isinstance(got, datetime) else None, fetched_at=now)
+for name, fn in cases.items():
+    items, skipped = map_all([fn], as_item)
+    print(f"  {name:34} {'stored' if items else 'LOST: ' + ', '.join(skipped)}")
+try:
+    print(f"  Retry-After «²»                    {parse_retry_after('²')!r} (no Retry-After)")
+except Exception as exc:
+    print(f"  Retry-After «²»                    CRASH of the fetch: {type(exc).__name__}: {exc}")
+'''
+
 FEED_SERVER = r'''
 import http.server, sys
 seen = open(sys.argv[2], "a")
@@ -143,7 +190,7 @@ def userinfo(root: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=ROOT)
-    ap.add_argument("--only", choices=["places", "zoneless", "userinfo"])
+    ap.add_argument("--only", choices=["places", "zoneless", "lost", "userinfo"])
     args = ap.parse_args()
     root = args.root.resolve()
     print(f"code of {root}")
@@ -153,6 +200,9 @@ def main() -> None:
     if args.only in (None, "zoneless"):
         print("zoneless: a feed's time written without a zone, fetched at 10:00 Vietnam time")
         print(run_child(root, ZONELESS), end="")
+    if args.only in (None, "lost"):
+        print("lost: one odd value in an entry")
+        print(run_child(root, LOST), end="")
     if args.only in (None, "userinfo"):
         print("userinfo: a source address with «canbo:<password>@», `langnghe -v collect`")
         print(userinfo(root))

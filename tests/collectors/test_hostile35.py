@@ -230,3 +230,29 @@ def test_an_odd_retry_after_is_no_retry_after_not_a_crash(tmp_path, server):
         summary = asyncio.run(Runner(cfg, db).run_due())
     (o,) = summary.outcomes
     assert o.outcome == "error" and o.error_kind == "http_status" and "503" in o.error
+
+
+# ---- dates at the ends of the calendar ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["9999-12-31T23:00:00-14:00", "0001-01-01T00:00:00+14:00"])
+def test_an_api_time_with_no_utc_equivalent_is_no_time(written):
+    """astimezone() raised OverflowError: every API post (Mastodon, Bluesky, Reddit, the fanpage…) so dated was lost
+    at each poll, counted «mapping error: OverflowError»."""
+    from collectors import _social
+
+    assert _social.parse_iso(written) is None
+    src = SourceConfig(name="m", kind="mastodon", url="https://m.example.vn/api/v1/timelines/tag/x", outlet="M",
+                       source_type="social")
+    item = _social.make_item(src, url="https://m.example.vn/@a/1", title="Ngập", text="Ngập ở Vàng Danh",
+                             published=_social.parse_iso(written), fetched_at=NOW)
+    assert item.published_at == NOW and item.published_estimated
+
+
+@pytest.mark.parametrize("written", ["01/01/0001", "0001-01-01 03:00", "1/1/0001 6:59"])
+def test_a_local_date_before_year_1_in_utc_is_no_date(written):
+    """«01/01/0001» in Vietnam time is year 0 in UTC: an OverflowError lost the list page's post and the imported
+    row («bỏ qua 1: mapping error: OverflowError»); now no date, and an import asks for --undated-now as for any."""
+    from collectors.html_list import parse_vn_date
+    from collectors.imports.times import parse_time
+
+    assert parse_vn_date(written) is None and parse_time(written) is None
