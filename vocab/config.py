@@ -792,9 +792,17 @@ def toml_error_text(path: str | os.PathLike[str], exc: Exception) -> str:
     detail = str(exc)
     m = _TOML_AT.search(detail)
     where = f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
+    if _TOML_TWICE.search(detail):  # a block pasted at the end («[http]\nallow_private_hosts = …» under a file that
+        # has its [http] already): the usual causes said nothing of it, only tomllib's English did (round 32, hostile35)
+        return (f"{path}: không đọc được TOML{where}: thiết lập hoặc bảng ở dòng này đã có ở phía trên tệp (mỗi "
+                f"thiết lập chỉ ghi một lần, mỗi bảng [tên bảng] chỉ mở một lần): gộp vào chỗ đã có hoặc xóa một "
+                f"trong hai rồi chạy lại (chi tiết: {_TOML_AT.sub('', detail)})")
     return (f"{path}: không đọc được TOML{where}: mỗi thiết lập một dòng dạng `tên = giá trị`, chữ trong ngoặc "
             f"kép, mỗi bảng mở bằng một dòng [tên bảng]; sửa dòng đó rồi chạy lại (chi tiết: "
             f"{_TOML_AT.sub('', detail)})")
+
+
+_TOML_TWICE = re.compile(r"^(Cannot overwrite a value|Cannot declare .* twice|Cannot mutate immutable namespace)")
 
 
 # The largest configuration file read, in bytes: the annotated defaults are 47 KB. Round 28 (`hostile31`): a
