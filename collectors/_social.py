@@ -105,8 +105,9 @@ def as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None  # inf and nan are not integers
-    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
-        return int(value.strip())
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if len(digits) <= 20 and digits.isascii() and digits.isdigit():  # a bounded int(); «²» and «١٢» pass isdigit()
+        return int(value.strip())  # and int() refuses the first: a ValueError out of the map (round 32, hostile35)
     return None
 
 
@@ -151,7 +152,10 @@ def parse_iso(value: Any) -> datetime | None:
         return None
     if dt.tzinfo is None:
         return dt
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # «9999-12-31T23:00:00-14:00», «0001-01-01T00:00+14:00»: no UTC time. The post was lost
+        return None  # (mapping error), an imported row too (round 32, hostile35); now undated: dated at the fetch
 
 
 def title_from_text(text: str, limit: int = 120) -> str:

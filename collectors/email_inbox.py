@@ -119,8 +119,8 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
     mid = str(msg.get("message-id") or f"{source.name}-{uid}-{subject}")
     try:
         published = parsedate_to_datetime(str(msg.get("date"))).astimezone(timezone.utc).replace(tzinfo=None)
-    except (TypeError, ValueError, IndexError):
-        published = None
+    except (TypeError, ValueError, IndexError, OverflowError):  # «31 Dec 9999 23:00 -1400» is past year 9999 in UTC:
+        published = None  # an OverflowError lost the complaint (round 32, hostile35); now dated at the fetch, flagged
     name, addr = parseaddr(str(msg.get("from") or ""))
     return _social.make_item(source, url=f"{MAIL_URN}{hashlib.sha1(mid.encode()).hexdigest()}",
                              title=subject or _social.title_from_text(body), text=body, published=published,
@@ -305,15 +305,25 @@ class EmailInboxCollector:
         except (OSError, imaplib.IMAP4.error) as exc:
             raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
         cap = message_cap(ctx.budget, ctx.limits.mail_bytes)
+        unmapped: set[str] = set()
+
+        def one(m: tuple[str, bytes]) -> Item:
+            try:
+                return map_message(m[1], m[0], source, ctx.now, cut=len(m[1]) >= cap,
+                                   future_tolerance_minutes=ctx.future_tolerance_minutes)
+            except SkipItem:
+                raise
+            except Exception:  # a message this code could not read stays unread in the mailbox, for the next poll
+                unmapped.add(m[0])  # and for staff: marked seen, it was lost (round 32, hostile35)
+                raise
+
         try:
-            items, skipped = map_all(unseen.messages,
-                                     lambda m: map_message(m[1], m[0], source, ctx.now, cut=len(m[1]) >= cap,
-                                                           future_tolerance_minutes=ctx.future_tolerance_minutes))
+            items, skipped = map_all(unseen.messages, one)
         finally:
             if ctx.budget:
                 ctx.budget.give(unseen.held)  # the raw messages are mapped: their bytes are the items' now
         if unseen.left:
             skipped[BUDGET_SPENT] += unseen.left
-        uids = [uid for uid, _ in unseen.messages]
+        uids = [uid for uid, _ in unseen.messages if uid not in unmapped]
         return Batch(items=items, skipped=Counter(skipped), entries_seen=len(unseen.messages),
                      after_commit=[lambda: mark_seen(uids)] if uids else [])

@@ -88,7 +88,10 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
         return None
     if hour < 24 and minute < 60 and sec < 60:  # an impossible time ("25:10") loses the time, not the date
         local = local.replace(hour=hour, minute=minute, second=sec)
-    return local - timedelta(hours=utc_offset_hours)
+    try:
+        return local - timedelta(hours=utc_offset_hours)
+    except OverflowError:  # «01/01/0001» in Vietnam is year 0 in UTC: the post or the imported row was lost with a
+        return None  # «mapping error: OverflowError» (round 32, hostile35); now no date, as for any impossible one
 
 
 def _hour(hour: int, half: str | None) -> int:

@@ -47,7 +47,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # «²» passes isdigit() and float() refuses it: a crash (round 32)
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -183,7 +183,7 @@ class Fetcher:
                     body=await _error_body(resp),
                 )
             length = resp.headers.get("content-length", "")
-            declared = int(length) if length.isdigit() else None
+            declared = int(length) if length.isascii() and length.isdigit() else None
             if declared is not None and declared > limit:
                 raise TooLargeError(
                     f"nội dung {declared / 1e6:.1f} MB vượt giới hạn {self.cfg.max_body_mb:g} MB (max_body_mb)",

@@ -41,7 +41,7 @@ from collectors.base import Batch, CollectContext, FetchError
 from collectors.repairs import plan_url_repairs
 from vocab.item import Item
 from collectors.http import Fetcher
-from vocab.config import Config, SourceConfig, source_interval_refusal
+from vocab.config import Config, SourceConfig, source_interval_refusal, source_url_refusal
 from vocab.numbers import fmt_num
 from collectors import netguard
 from collectors.netguard import Resolver
@@ -195,6 +195,11 @@ class Runner:
             limits=self.cfg.limits,
         )
         failures = (state.consecutive_failures if state else 0) + 1
+        refused = source_url_refusal(src.url)
+        if refused:  # a managed_sources row saved before round 32 (hostile35): not fetched, said without its password
+            return await self._save_error(writer, src, started, "config",
+                                          f"Không thu thập: {refused}. Sửa «Địa chỉ» của nguồn ở trang Nguồn tin.",
+                                          None, None, 1)
         refused = source_interval_refusal(src.interval_minutes)
         if refused:  # not fetched, said on its health line; tried again after the default interval (a fix is seen
             # then, not after a back-off of hours); the other sources run (round 30, fix30)

@@ -33,10 +33,13 @@ from vocab.config import SourceConfig
 
 
 def _views(s: str) -> int | None:
-    m = re.match(r"^\s*([\d.,]+)\s*([KkMm]?)\s*$", s or "")
-    if not m:
+    m = re.match(r"^\s*([0-9.,]{1,15})\s*([KkMm]?)\s*$", s or "")  # «1.2.3K», «.» or 400 digits ended the map
+    if not m:  # of the post with a ValueError or an OverflowError: the post lost (round 32, hostile35)
         return None
-    num = float(m.group(1).replace(",", "."))
+    try:
+        num = float(m.group(1).replace(",", "."))
+    except ValueError:
+        return None
     mult = {"k": 1_000, "m": 1_000_000}.get(m.group(2).lower(), 1)
     return int(num * mult)
 

@@ -22,12 +22,41 @@ _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blo
 # A lone UTF-16 surrogate (half an emoji, "\ud83d" in the JSON of an API or export that cut the text by
 # UTF-16 units) cannot be written as UTF-8: such a post or row was lost. The noncharacters U+FFFE/U+FFFF
 # are not XML. Both go too.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
-                        "\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
+# Round 32 (hostile35): the list was the usual suspects, not Unicode's Default_Ignorable_Code_Point set, and the rest
+# of that set hid a place name as well («V\u061càng Danh»: the Arabic letter mark, a bidi control; the combining
+# grapheme joiner U+034F, the Mongolian vowel separator U+180E, the deprecated format characters U+206A–U+206F,
+# a variation selector inside a word, the tag characters U+E0000–U+E0FFF of «ASCII smuggling»; the Hangul fillers,
+# below): Places found nothing, search and watchlists neither. Now the whole set goes (DerivedCoreProperties.txt,
+# Unicode 15; and the interlinear annotation marks U+FFF9–U+FFFB, format characters never meant for interchange) but
+# for what draws an emoji (below).
 # The zero-width joiner also glues emoji into one picture ('👨‍👩‍👧', '🏳️‍🌈'): kept between two emoji.
 _EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
 _LONE_ZWJ = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
-_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+# A variation selector picks how the character before it is drawn ('❤️' is U+2764 U+FE0F; '#️⃣' U+0023 U+FE0F
+# U+20E3): U+FE0E/U+FE0F are kept after an emoji or a keycap's character, dropped elsewhere («V\ufe0fàng Danh»).
+# The tag characters spell a subdivision flag after a black flag ('🏴󠁧󠁢󠁳󠁣󠁴󠁿', England's: U+1F3F4, tags,
+# U+E007F CANCEL TAG): that sequence is kept whole (_FLAG_OR_TAG, only for a text that has a tag character);
+# every other tag character goes.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f"
+                        "\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0d\ufeff"
+                        "\ufff0-\ufffb\ud800-\udfff\ufffe\uffff\U0001bca0-\U0001bca3\U0001d173-\U0001d17a]")
+_STRAY_SELECTOR = re.compile(f"[\ufe0e\ufe0f](?<![{_EMOJI}#*0-9][\ufe0e\ufe0f])")  # in _INVISIBLE: every text 3× slower
+_TAG = re.compile("[\U000e0000-\U000e0fff]")
+_FLAG_OR_TAG = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]{1,32}\U000e007f)|[\U000e0000-\U000e0fff]")
+
+
+def _drop_invisible(s: str) -> str:
+    s = _INVISIBLE.sub("", s)
+    if "\ufe0f" in s or "\ufe0e" in s:
+        s = _STRAY_SELECTOR.sub("", s)
+    if _TAG.search(s):
+        s = _FLAG_OR_TAG.sub(lambda m: m.group(1) or "", s) if "\U0001f3f4" in s else _TAG.sub("", s)
+    return s
+
+
+# The Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) are ignorable to Unicode but drawn as a blank by most fonts, as
+# the braille blank U+2800 is: «Vàng\u3164Danh» reads «Vàng Danh» on a screen, so they are spaces here (round 32).
+_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u115f\u1160\u2028\u2029\u2800\u3164\uffa0]")
 
 
 # Block start tags that make an HTML5 parser walk its stack of open elements ("close a p element in button
@@ -84,7 +113,7 @@ def as_text(s: object) -> str:
 def visible(s: str | None) -> str:
     """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
     separators become spaces (tab and newline stay); a joiner between two emoji stays."""
-    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s)))))
+    return nfc(_drop_invisible(_LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s)))))
 
 
 def one_line(s: str | None) -> str:

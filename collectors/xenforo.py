@@ -59,9 +59,9 @@ def map_xenforo_entry(
     text = post_text(html, keep_quotes=_social.opt(source, "keep_quotes", False)) or item.summary
     author = tidy(entry.get("author") or "") or None
     flags = list(item.flags)
-    replies = str(entry.get("slash_comments") or "").strip()
-    if replies.isdigit():
-        flags.append(f"replies:{int(replies)}")
+    replies = _social.as_int(str(entry.get("slash_comments") or ""))  # «²» or 5,000 digits lost the post (round 32)
+    if replies is not None and replies >= 0:
+        flags.append(f"replies:{replies}")
     return replace(item, summary=text, author=author, flags=tuple(flags),
                    content_hash=content_hash(item.title, text, item.canonical_url))
 

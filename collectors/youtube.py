@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
 
+from collectors import _social
 from collectors.base import SkipItem
 
 from vocab.item import Item
@@ -49,8 +50,9 @@ def map_youtube_entry(
     flags = list(item.flags)
     stats = entry.get("media_statistics") or {}
     views = str(stats.get("views", "") if isinstance(stats, Mapping) else "").strip()
-    if views.isdigit():
-        flags.append(f"views:{int(views)}")
+    count = _social.as_int(views)  # str.isdigit let «²» and 5,000 digits through to int(): the video lost (round 32)
+    if count is not None and count >= 0:
+        flags.append(f"views:{count}")
     return replace(
         item,
         id=sha1(canon),

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from vocab.config import (SOURCE_INTERVAL_MAX_MINUTES, Config, SourceConfig, configured_types_text,
-                          source_interval_refusal)
+                          source_interval_refusal, source_url_refusal)
 from vocab.numbers import fmt_num
 from vocab.labels import CONFIGURED_SOURCE_TYPES
 from store import users as store_users
@@ -67,7 +67,8 @@ def effective_config(cfg: Config, db: Database) -> Config:
 def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hosts: Iterable[str] = (),
                  resolve: netguard.SyncResolver | None = None) -> dict[str, Any]:
     """Validate an admin's source form; returns the cleaned dict or raises ValueError (Vietnamese).
-    Pausing or removing a source is never refused for its address."""
+    Pausing or removing a source is never refused for its address's host; only removing it for a user name or
+    password in the address (round 32: a pause would store the password again)."""
     out = {
         "name": str(src.get("name", "")).strip().lower(),
         "kind": str(src.get("kind", "")).strip(),
@@ -85,6 +86,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError(f"Loại nguồn không có: {out['kind']!r}.")
     if not re.match(r"^https?://[^\s/]+", out["url"]):
         raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
+    if (refused := source_url_refusal(out["url"])) and not out["removed"]:  # round 32 (hostile35): never stored
+        raise ValueError(f"Không lưu: {refused}.")
     if not out["outlet"]:
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
     if out["source_type"] not in CONFIGURED_SOURCE_TYPES:

@@ -648,7 +648,8 @@ def _check_body_budget(http: HttpConfig) -> None:
 
 
 def _check_source_url(src: SourceConfig) -> None:
-    """A source's url has a scheme its kind reads (SOURCE_URL_SCHEMES) and a host, or a ConfigError at load."""
+    """A source's url has a scheme its kind reads (SOURCE_URL_SCHEMES) and a host, and no user name or password,
+    or a ConfigError at load."""
     schemes = SOURCE_URL_SCHEMES.get(src.kind, _WEB_SCHEMES)
     try:
         parts = urlsplit(src.url.strip())
@@ -657,8 +658,39 @@ def _check_source_url(src: SourceConfig) -> None:
         ok = False
     if not ok:
         said = " hoặc ".join(f"{x}://" for x in schemes)
-        raise ConfigError(f"[sources] {src.name}: url {src.url[:200]!r} không dùng được: nguồn loại {src.kind} chỉ "
-                          f"nhận địa chỉ {said} có tên máy chủ")
+        raise ConfigError(f"[sources] {src.name}: url {url_without_credentials(src.url)[:200]!r} không dùng được: "
+                          f"nguồn loại {src.kind} chỉ nhận địa chỉ {said} có tên máy chủ")
+    refused = source_url_refusal(src.url)
+    if refused:
+        raise ConfigError(f"[sources] {src.name}: {refused}")
+
+
+# A user name and password written into a source's address («https://canbo:matkhau@intranet/rss») were sent as HTTP
+# Basic (httpx reads them), and shown: in every request line `langnghe -v` logs, on Nguồn tin's admin panel and in its
+# edit form, in the managed_sources row and audit log a save of that form writes (and so every backup), and in this
+# module's own refusals. A secret is never written in the TOML (vocab/secrets.py): such an address is refused wherever
+# a source comes from (this file, Nguồn tin's form, a managed_sources row saved before: round 32's sweep, hostile35)
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/?#]*@")
+
+
+def url_without_credentials(url: str) -> str:
+    """`url` with whatever stands before an «@» in its host part said as «***@» (for messages that quote it)."""
+    return _USERINFO.sub(r"\1***@", str(url).strip(), count=1)
+
+
+def source_url_refusal(url: Any) -> str | None:
+    """Why a source's address cannot be kept (Vietnamese, for a ConfigError, the form and a health line), None when
+    it has no user name or password in it."""
+    try:
+        parts = urlsplit(str(url).strip())
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:
+        userinfo = False
+    if not userinfo and "@" not in str(url).split("?", 1)[0].split("#", 1)[0].partition("://")[2].split("/", 1)[0]:
+        return None
+    return (f"địa chỉ {url_without_credentials(str(url))[:200]!r} có tên đăng nhập hoặc mật khẩu (phần «…@» trước tên "
+            "máy chủ): mật khẩu không được ghi trong cấu hình, vì nó hiện trong nhật ký, trên trang Nguồn tin và trong "
+            "bản sao lưu. Bỏ phần «…@» khỏi địa chỉ (nguồn phải đăng nhập qua địa chỉ thì không đọc được)")
 
 
 def _check_parts(sections: dict[str, Any], where: str = "") -> None:
@@ -760,9 +792,17 @@ def toml_error_text(path: str | os.PathLike[str], exc: Exception) -> str:
     detail = str(exc)
     m = _TOML_AT.search(detail)
     where = f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
+    if _TOML_TWICE.search(detail):  # a block pasted at the end («[http]\nallow_private_hosts = …» under a file that
+        # has its [http] already): the usual causes said nothing of it, only tomllib's English did (round 32, hostile35)
+        return (f"{path}: không đọc được TOML{where}: thiết lập hoặc bảng ở dòng này đã có ở phía trên tệp (mỗi "
+                f"thiết lập chỉ ghi một lần, mỗi bảng [tên bảng] chỉ mở một lần): gộp vào chỗ đã có hoặc xóa một "
+                f"trong hai rồi chạy lại (chi tiết: {_TOML_AT.sub('', detail)})")
     return (f"{path}: không đọc được TOML{where}: mỗi thiết lập một dòng dạng `tên = giá trị`, chữ trong ngoặc "
             f"kép, mỗi bảng mở bằng một dòng [tên bảng]; sửa dòng đó rồi chạy lại (chi tiết: "
             f"{_TOML_AT.sub('', detail)})")
+
+
+_TOML_TWICE = re.compile(r"^(Cannot overwrite a value|Cannot declare .* twice|Cannot mutate immutable namespace)")
 
 
 # The largest configuration file read, in bytes: the annotated defaults are 47 KB. Round 28 (`hostile31`): a
