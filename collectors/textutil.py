@@ -110,10 +110,36 @@ def as_text(s: object) -> str:
     return str(s) if isinstance(s, (int, float)) and not isinstance(s, bool) else ""
 
 
+# Cyrillic and Greek letters drawn like Latin ones (round 32): in a word that also has a Latin letter they are a
+# spoof or an OCR slip («Uông Bí» with a Cyrillic «о» and a combining circumflex, which no place, search or watchlist
+# found), read as the Latin letter. A word wholly in Cyrillic or Greek (real Russian, a formula's «α») is untouched.
+_LOOKALIKE = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O",
+    "Р": "P", "С": "C", "Т": "T", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ү": "Y",
+    "α": "a", "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X",
+})
+_LOOKALIKE_ANY = re.compile("[" + "".join(chr(k) for k in _LOOKALIKE) + "]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_TOKEN = re.compile(r"\S+")
+
+
+def _latin_lookalikes(s: str) -> str:
+    """`s` with the Cyrillic and Greek look-alikes of `_LOOKALIKE` read as Latin inside tokens that hold a Latin
+    letter too (before NFC, so «о» + U+0302 becomes «ô»)."""
+    if not _LOOKALIKE_ANY.search(s):
+        return s
+    return _TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE)
+                      if _LATIN.search(m.group()) and _LOOKALIKE_ANY.search(m.group()) else m.group(), s)
+
+
 def visible(s: str | None) -> str:
     """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
-    separators become spaces (tab and newline stay); a joiner between two emoji stays."""
-    return nfc(_drop_invisible(_LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s)))))
+    separators become spaces (tab and newline stay); a joiner between two emoji stays; a Cyrillic or Greek
+    look-alike inside a Latin word is read as the Latin letter (`_latin_lookalikes`)."""
+    return nfc(_latin_lookalikes(_drop_invisible(_LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s))))))
 
 
 def one_line(s: str | None) -> str:
