@@ -56,6 +56,7 @@ from collectors.textutil import strip_html, tidy
 from vocab.config import LimitsConfig, SourceConfig
 from vocab.item import MAIL_URN, Item
 from vocab.secrets import secret
+from vocab.timefmt import VN_TZ
 
 # Bytes of one message fetched at most (an IMAP partial fetch) are [limits] max_mail_mb (LimitsConfig.mail_bytes,
 # CollectContext.limits). Anyone can mail the complaints mailbox: a message with a 30 MB attachment was fetched
@@ -118,7 +119,10 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
         body += "\n[Tệp đính kèm: " + ", ".join(attachments) + "]"
     mid = str(msg.get("message-id") or f"{source.name}-{uid}-{subject}")
     try:
-        published = parsedate_to_datetime(str(msg.get("date"))).astimezone(timezone.utc).replace(tzinfo=None)
+        written = parsedate_to_datetime(str(msg.get("date")))
+        if written.tzinfo is None:  # no zone, or «-0000»: the writer's own clock, Vietnam's (round 32; it was read as
+            written = written.replace(tzinfo=VN_TZ)  # the machine's zone, 7 hours off on a server kept in UTC)
+        published = written.astimezone(timezone.utc).replace(tzinfo=None)
     except (TypeError, ValueError, IndexError, OverflowError):  # «31 Dec 9999 23:00 -1400» is past year 9999 in UTC:
         published = None  # an OverflowError lost the complaint (round 32, hostile35); now dated at the fetch, flagged
     name, addr = parseaddr(str(msg.get("from") or ""))

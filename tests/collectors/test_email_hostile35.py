@@ -62,3 +62,21 @@ def test_a_mail_the_mapping_cannot_read_stays_unread(box, monkeypatch):
     assert len(b.seen) == 1  # the one stored; the other left for the next poll
     monkeypatch.setattr(email_inbox, "map_message", real)
     assert [i.title for i in collect(src).items] == ["Phản ánh số 2"]
+
+
+@pytest.mark.parametrize("written", ["Wed, 20 Nov 2024 09:15:00", "Wed, 20 Nov 2024 09:15:00 -0000"])
+def test_a_mail_time_without_a_zone_is_vietnam_time_whatever_the_machine_zone(monkeypatch, written):
+    """Round 32: read in the machine's zone, so a server kept in UTC dated such a complaint 7 hours late."""
+    import time
+    from datetime import datetime
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        item = email_inbox.map_message(message(3, written), "3", source("email_inbox", "imap://127.0.0.1/INBOX",
+                                                                         source_type="social", outlet="Hộp thư"),
+                                       datetime(2024, 11, 20, 5, 0))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert item.published_at == datetime(2024, 11, 20, 2, 15) and not item.published_estimated
