@@ -194,5 +194,8 @@ def refresh(client: httpx.Client, source: SourceConfig, *, directory: str | None
                          read=lambda r: _social.answer_json(r, "Zalo (làm mới mã)"),
                          oauth_base=_social.opt(source, "oauth_base", zalo_token.OAUTH_BASE), directory=directory)
     except zalo_token.Refused as refused:
-        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» ({tidy(refused.why)[:200]}); "
+        why = refused.why
+        for value in (rt, key):  # review35: as the channel masks them (an answer may quote what it was sent)
+            why = why.replace(value, "***")
+        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» ({tidy(why)[:200]}); "
                                 "cấp lại quyền cho ứng dụng trong Zalo for Developers.") from None

@@ -16,6 +16,7 @@ classifiers read the text as written. Bounded: at most `MAX_HASHTAGS` hashtags o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from nlp.normalise import is_vi_syllable
@@ -24,7 +25,8 @@ from vocab.folding import fold
 MAX_HASHTAGS = 30
 MAX_CHARS = 40
 _MAX_SYLLABLE = 7  # «nghiêng» is the longest Vietnamese syllable
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
+_HASHTAG = re.compile(r"(?<![\w#/])#(\w+)", re.UNICODE)  # not a URL's fragment («…/#vangdanh»)
+Known = Callable[[str], str]  # a lower-case run folded → a name it spells joined («baichay» → "Bai Chay"), or ""
 _PART = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -70,25 +72,40 @@ def _camel(part: str) -> list[str]:
     return pieces
 
 
-def spell(tag: str) -> str:
-    """One hashtag's body as syllables separated by spaces, or "" when it cannot be cut safely."""
+def spell(tag: str, known: Known | None = None) -> str:
+    """One hashtag's body as syllables separated by spaces, or "" when it cannot be cut safely. A run the gazetteer
+    knows joined (`known`) is its name, even where the cut alone is ambiguous («baichay») or wrong («cuaong»); an
+    acronym («UBND» in «UBNDUongBi») is passed over."""
     out: list[str] = []
     for part in _PART.findall(tag):
         for piece in _camel(part):
-            sy = syllables_of(piece)
+            if len(piece) > 1 and piece.isupper() and not syllables_of(piece):
+                continue
+            name = known(fold(piece)) if known is not None else ""
+            sy = tuple(name.split()) if name else syllables_of(piece)
             if not sy:
                 return ""
             out.extend(sy)
     return " ".join(out)
 
 
-def hashtag_text(text: str) -> str:
-    """The text's hashtags spelled out, one per paragraph (a name never runs from one hashtag into the next)."""
+def known_names(index: Mapping[tuple[str, ...], object], strong: Callable[[tuple[str, ...]], bool]) -> Known:
+    """`Known` over a gazetteer's folded names of two syllables or more: a strong one («bai chay») comes back
+    capitalised, so that it reads as a name in a text with marks too; a weak one («hoa binh», also «peace») in lower
+    case, for the gazetteer's own rules to weigh."""
+    joined = {"".join(k): (" ".join(w.capitalize() for w in k) if strong(k) else " ".join(k))
+              for k in index if len(k) > 1}
+    return lambda run: joined.get(run, "")
+
+
+def hashtag_text(text: str, known: Known | None = None) -> str:
+    """The text's hashtags spelled out, one per paragraph (a name never runs from one hashtag into the next); the
+    first `MAX_HASHTAGS` that can be spelled."""
     spelled: dict[str, str] = {}  # folded → as written, first seen («#UongBi» and «#uongbi» once)
-    for n, m in enumerate(_HASHTAG.finditer(text)):
-        if n >= MAX_HASHTAGS:
-            break
+    for m in _HASHTAG.finditer(text):
         body = m.group(1)
-        if len(body) <= MAX_CHARS and " " in (s := spell(body)):
+        if len(body) <= MAX_CHARS and " " in (s := spell(body, known)):
             spelled.setdefault(fold(s), s)
+            if len(spelled) >= MAX_HASHTAGS:
+                break
     return "\n\n".join(spelled.values())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from nlp import evidence as ev
-from nlp.hashtags import hashtag_text
+from nlp.hashtags import Known, hashtag_text, known_names
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.casing import QUOTE_CHARS, cut_at_word
@@ -147,6 +147,14 @@ class Places(Step):
     # _place_names (round 32): the names read, for the Topics and Sentiment steps' evidence rule; not an output field
     adds = ("places", "place_details", "in_area", "place_reads", "title_restored", "_place_names")
 
+    def _known(self) -> Known:
+        """The gazetteer's names joined, for hashtags («#baichay»); built once per step."""
+        if getattr(self, "_joined", None) is None:
+            g = self.res.gazetteer
+            self._joined = known_names(g.index, lambda k: k not in g.common_words
+                                       and all(e.strong for e in g.index[k]))
+        return self._joined
+
     def run_one(self, it: dict) -> None:
         # a blank line between title and text: a name may run over one line break (OCR), not over this
         title = str(it.get("_title", ""))
@@ -155,10 +163,10 @@ class Places(Step):
         # text, so that a long text's cut never drops them
         if it.get("no_diacritics"):
             title = str(it.get("title") or "")
-            text = _with_hashtags(title, str(it.get("text") or ""))
+            text = _with_hashtags(title, str(it.get("text") or ""), self._known())
             r = self.res.gazetteer.resolve(text, accented=False, max_chars=self.res.max_chars)
         else:  # accent-exact, and names typed without marks in it ("ở uong bi"): nlp/mixed.py
-            text = _with_hashtags(title, str(it.get("_text", "")))
+            text = _with_hashtags(title, str(it.get("_text", "")), self._known())
             r = resolve_marked(text, self.res.gazetteer, self.res.normaliser.restorer, self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
@@ -169,10 +177,10 @@ class Places(Step):
             it["title_restored"] = shown_social_title(it, names_in(r.spans, len(title)))
 
 
-def _with_hashtags(title: str, text: str) -> str:
+def _with_hashtags(title: str, text: str, known: Known | None = None) -> str:
     """What the Places step reads: the title, the hashtags of title and text spelled out, then the text, a blank
     line between each (a name may run over one line break, not over this)."""
-    tags = hashtag_text(f"{title}\n{text}") if "#" in title or "#" in text else ""
+    tags = hashtag_text(f"{title}\n{text}", known) if "#" in title or "#" in text else ""
     return f"{title}\n\n{tags}\n\n{text}" if tags else f"{title}\n\n{text}"
 
 

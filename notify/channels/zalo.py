@@ -71,16 +71,22 @@ def _renew_now(client: httpx.Client, settings: Mapping[str, Any]) -> str | None:
         for value in (rt, key):
             why = why.replace(value, "***")
         raise SendError(f"Zalo từ chối làm mới mã truy cập OA ({why[:200]}); cấp lại quyền cho ứng dụng trong Zalo "
-                        f"for Developers rồi đặt mã làm mới mới ({refresh_env})") from None
+                        f"for Developers rồi {where_to_put(refresh_env)}") from None
+
+
+def where_to_put(refresh_env: str) -> str:
+    """Where an administrator puts a new refresh token: the secrets directory's file, not a variable (review35: with
+    the variable set, `_renew_now` never renews, so every later expiry would fail again)."""
+    return f"ghi mã làm mới mới vào tệp {refresh_env} của [secrets] dir (không dùng biến môi trường)"
 
 
 def revoked(data: Mapping[str, Any], refresh_env: str) -> NotConfigured:
     """A token Zalo refuses right after its renewal: no try can succeed until an administrator grants the app again
     (the delivery pass gives the message up at once, as a missing setting; «Gửi lại các tin lỗi» sends it after)."""
     return NotConfigured(f"Zalo vẫn từ chối mã truy cập vừa làm mới (mã {str(data.get('error'))[:40]}: "
-                         f"{str(data.get('message', ''))[:120]}): quyền gửi của ứng dụng Zalo OA bị thu hồi hoặc hết "
-                         f"hạn; quản trị viên cần cấp lại quyền cho ứng dụng trong Zalo for Developers rồi đặt mã làm "
-                         f"mới mới ({refresh_env})")
+                         f"{str(data.get('message', ''))[:80]}): quyền gửi của ứng dụng Zalo OA bị thu hồi hoặc hết "
+                         f"hạn; quản trị viên cần cấp lại quyền cho ứng dụng trong Zalo for Developers rồi "
+                         f"{where_to_put(refresh_env)}")
 
 
 @register

@@ -118,3 +118,19 @@ def test_a_place_name_alone_gets_no_topic_and_no_polarity(pipeline):
         assert o["topics"] == [] and o["sentiment"] == "neutral", o
     fire = pipeline.tag([{"id": "f", "title": "", "text": "Cháy lớn ở Bãi Cháy", "source_type": "social"}])[0]
     assert "disaster" in fire["topics"], fire
+
+
+
+def test_a_landmark_keeps_its_kind_word_and_marked_words_must_match_with_their_marks(pipeline):
+    """review35: «Bệnh viện Bãi Cháy quá tải» lost health (the whole landmark left out), and «Hạ Long hạ lòng» its
+    topic («hạ lòng» folds as «Hạ Long»)."""
+    names = E.place_names([(0, 18, ("bệnh", "viện", "Bãi", "Cháy")), (0, 7, ("Cửa", "Ông"))])
+    assert ("bãi", "cháy") in names and ("bệnh", "viện", "bãi", "cháy") not in names and ("baichay",) in names
+    assert E.evidence("Bệnh viện Bãi Cháy", names=names).content == 2
+    assert E.evidence("của ông", names=names).content == E.evidence("của ông").content
+    assert E.evidence("tin Cửa Ông giả", names=names).content == 1  # no «tin giả» over the name
+    texts = {"Bệnh viện Bãi Cháy quá tải": "health", "Cao tốc Vân Đồn - Móng Cái tắc": "traffic",
+             "Chùa Ba Vàng": "religion", "Ngập quá #UongBi": "disaster"}
+    rows = [{"id": str(i), "title": "", "text": t, "source_type": "social"} for i, t in enumerate(texts)]
+    for o, topic in zip(pipeline.tag(rows), texts.values()):
+        assert topic in o["topics"], o

@@ -25,3 +25,16 @@ def test_tags_are_saved_by_name_whatever_the_tables_column_order(tmp_path):
     finally:
         db.close()
     assert row == ("Bùn đất tràn xuống đường", ["Uông Bí"], "Bùn đất từ bãi thải", "bun dat", ["uong-bi"])
+
+
+def test_every_item_tags_column_is_written_by_save_tags(tmp_path):
+    """review35: with the INSERT naming `_schema()`'s columns, a column added to item_tags by a migration but not to
+    `_schema()` would be NULL on every save, silently (the old INSERT failed on the count)."""
+    db = database(tmp_path / "b.duckdb")
+    try:
+        with db.read() as cur:
+            cols = {r[0] for r in cur.execute("SELECT column_name FROM information_schema.columns "
+                                              "WHERE table_name = 'item_tags'").fetchall()}
+    finally:
+        db.close()
+    assert cols == set(tags._schema().names)
