@@ -16,7 +16,7 @@ from dashboard import actions, data, data_cases, drill, gate, ui
 from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions
 from dashboard.labels import (
-    ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
+    ACTION_LABELS, ALERT_ITEMS, ALERT_ITEMS_HELP, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
 from vocab.alerts import CLOSED_STATES, STATES, state_label
@@ -195,10 +195,10 @@ def state_counts(counts: dict[str, int]) -> str:
 QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: 125 px on a desk (see QUEUE_WIDTHS)
 # The whole alert's items, since it was raised: its reason counts those of 24 hours («5 tin, bài trong 24 giờ»), and
 # under one word «Số tin» the two read as one figure that disagreed (13 beside 5: ux39's walk, round 31; ux40)
-COUNT = "Tổng số tin"
+COUNT = ALERT_ITEMS
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
                  COUNT: st.column_config.NumberColumn(
-                     help="Mọi tin, bài của cảnh báo, từ khi phát hiện. Lý do của cảnh báo đếm tin, bài trong 24 giờ."),
+                     help=ALERT_ITEMS_HELP),
                  "Phát hiện lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT)}
 # The queue on a desk (round 23). At 1366 × 768 the page is 954 px wide, and the nine columns sized by their text (the
 # issue «large») ran past it: «Phát hiện lúc» was cut and the grid scrolled sideways. Now each has its pixels, adding

@@ -36,3 +36,23 @@ def test_a_links_move_gives_back_the_earlier_choice(demo_env):
     assert at.segmented_control(key="alert_filter").value == "Đã xử lý / bỏ qua"
     _away_and_back(at)
     assert at.segmented_control(key="alert_filter").value == "Đã xử lý / bỏ qua"
+
+
+def test_the_briefings_alert_count_says_it_is_the_whole_alerts(demo_env):
+    """Trước giao ban's section I gave «Số tin» (the whole alert's items) beside «Vì sao», whose reason counts «… tin,
+    bài trong 24 giờ», as Cảnh báo did before ux40: now «Tổng số tin», its help saying what the reason counts, and
+    the desk's and the tablet's grids still fit (944 of 946 px, 729 of 730)."""
+    import json
+
+    from dashboard import ui
+    from dashboard.views import briefing
+
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    desk, tablet = at.dataframe[0], at.dataframe[1]
+    for grid in (desk, tablet):
+        shown = list(grid.proto.column_order)
+        assert "Tổng số tin" in shown and "Số tin" not in shown, shown
+        config = json.loads(grid.proto.columns)
+        assert "24 giờ" in config["Tổng số tin"]["help"]
+    assert sum(briefing.DESK_WIDTHS.values()) <= 944 and sum(briefing.TABLET_WIDTHS.values()) <= ui.TABLET_GRID
