@@ -56,3 +56,35 @@ def test_the_briefings_alert_count_says_it_is_the_whole_alerts(demo_env):
         config = json.loads(grid.proto.columns)
         assert "24 giờ" in config["Tổng số tin"]["help"]
     assert sum(briefing.DESK_WIDTHS.values()) <= 944 and sum(briefing.TABLET_WIDTHS.values()) <= ui.TABLET_GRID
+
+
+PHONE_GRID_PX = 356  # a 390 × 844 phone's grid (measured in Chromium: tests/browser/test_ux41_walk.py)
+
+
+def test_on_a_phone_the_topic_and_place_tables_fit(demo_env, monkeypatch):
+    """Chủ đề's «Theo địa bàn» table was 560 px in a phone's 356 (ux40 left it scrolling sideways), the topic table
+    434: on a phone each shows its name, this period, the change and the negatives (348 px with the selection box);
+    the other columns stay in the data, and a caption says how to show them. A desk keeps its six."""
+    import json
+
+    from dashboard import ui
+
+    def grids(at):  # type: ignore[no-untyped-def]
+        return {g.value.columns[0]: g for g in at.dataframe if g.value.columns[0] in ("Chủ đề", "Đơn vị mới (2025)")}
+
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    desk = grids(at)
+    assert set(desk) == {"Chủ đề", "Đơn vị mới (2025)"}
+    assert not any(g.proto.column_order for g in desk.values())
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    for name, grid in grids(at).items():
+        shown = list(grid.proto.column_order)
+        assert shown == [name, "Kỳ này", "Thay đổi", "Tiêu cực"], shown
+        config = json.loads(grid.proto.columns)
+        assert 30 + sum(config[c]["width"] for c in shown) <= PHONE_GRID_PX, config
+        assert grid.proto.row_height == ui.TWO_LINES_ROW  # a long name wraps rather than being cut
+        assert "Kỳ trước" in grid.value.columns  # still there, for the eye menu
+    assert any("«Tên cũ» được ẩn" in c.value for c in at.caption)
