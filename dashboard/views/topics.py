@@ -164,7 +164,7 @@ def _rolling(days: int) -> None:
                                             | _table_fit("Đơn vị mới (2025)", OLD_NAMES)))
         if ui.on_phone():
             st.caption(PHONE_HIDDEN.format(old=f" và «{OLD_NAMES}»"))
-        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
+        st.caption(f"Tin nhắc tên cũ ({data.area_examples()['old']}…) được tính vào đơn vị mới tương ứng. "
                    "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
         row = _row(ev, len(places))
         if row is not None:
@@ -259,7 +259,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
                      on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units], now_l),
                      selection_mode="single-row")
         st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
-                   "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
+                   f"tuần); tin nhắc tên cũ ({data.area_examples()['old']}…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key, now_l))
     _items(period, in_area, pick_key, codes, units, cols, _where_words(in_area, s.default_area_label))
 

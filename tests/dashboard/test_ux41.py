@@ -88,3 +88,40 @@ def test_on_a_phone_the_topic_and_place_tables_fit(demo_env, monkeypatch):
         assert grid.proto.row_height == ui.TWO_LINES_ROW  # a long name wraps rather than being cut
         assert "Kỳ trước" in grid.value.columns  # still there, for the eye menu
     assert any("«Tên cũ» được ẩn" in c.value for c in at.caption)
+
+
+def test_the_areas_own_place_names_in_the_examples():
+    """Another province's office read Quảng Ninh's names as examples and in a statement about its own data (ux41's
+    walk: a Nghệ An ward office, «Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…)»): the examples come from the
+    configured area's own units; Quảng Ninh's are as they were."""
+    from dashboard.places import QUANG_NINH_EXAMPLES, area_examples
+
+    assert area_examples("Nghệ An", "Trường Vinh") == {
+        "unit": "phường Trường Vinh", "old": "phường Bến Thủy, TP Vinh", "place": "Trường Vinh"}
+    hd = area_examples("Thành phố Hải Phòng", "Hải Dương")
+    assert hd["old"].endswith(", TP Hải Dương") and hd["place"] == "Hải Dương"
+    assert area_examples("Nghệ An", "")["unit"] and area_examples("Atlantis", "") == {}
+    assert area_examples("Quảng Ninh", "Uông Bí") == QUANG_NINH_EXAMPLES
+    assert area_examples("Quảng Ninh", "Hạ Long")["old"].endswith(", TP Hạ Long")
+
+
+def test_another_provinces_pages_give_its_own_names(tmp_path):
+    """Báo cáo's proposals box and «Tên địa bàn», Thông báo's «Địa bàn» and Chủ đề's old-name caption, for an office
+    in Nghệ An: its names, none of Quảng Ninh's."""
+    from tests.dashboard.conftest import Env, texts
+
+    env = Env(tmp_path, seeded=True, area={"province": "Nghệ An", "name": "phường Trường Vinh",
+                                           "focus": "Trường Vinh"})
+    try:
+        said = []
+        for module in ("reports", "notifications", "topics"):
+            at = env.page(module, "admin").run()
+            no_exception(at)
+            said += [texts(at)] + [str(w.proto.placeholder) for w in (*at.text_area, *at.text_input)]
+        joined = "\n".join(said)
+        assert "Đề nghị UBND phường Trường Vinh" in joined, joined[-2000:]
+        assert "Tin nhắc tên cũ (phường Bến Thủy, TP Vinh…)" in joined, joined[-2000:]
+        for qn in ("Uông Bí", "Vàng Danh", "Trưng Vương"):
+            assert qn not in joined, (qn, [s for s in said if qn in s][:1])
+    finally:
+        env.close()
