@@ -125,3 +125,24 @@ def test_another_provinces_pages_give_its_own_names(tmp_path):
             assert qn not in joined, (qn, [s for s in said if qn in s][:1])
     finally:
         env.close()
+
+
+def test_an_empty_overview_with_no_source_says_who_adds_one(env, monkeypatch):
+    """A new office's Tổng quan, no source configured yet: it said «Bộ thu thập chạy theo lịch; xem «Tình trạng nguồn
+    tin» bên dưới…», as if items were on their way. Now who adds a source, and where; with sources, as before."""
+    from dashboard import data
+    from dashboard.views import overview
+    from tests.dashboard.conftest import texts
+
+    env.add_users()
+    configured = data.source_health
+    monkeypatch.setattr(data, "source_health", lambda: [])
+    for role, said in (("admin", overview.NO_SOURCE_ADMIN), ("viewer", overview.NO_SOURCE)):
+        at = env.page("overview", role).run()
+        no_exception(at)
+        assert said in texts(at) and overview.NO_ITEMS not in texts(at), role
+    assert "«Thêm nguồn»" in overview.NO_SOURCE_ADMIN and "quản trị viên" in overview.NO_SOURCE
+    monkeypatch.setattr(data, "source_health", configured)
+    at = env.page("overview", "viewer").run()  # the test config's demo sources: collection is on its way
+    no_exception(at)
+    assert overview.NO_ITEMS in texts(at)
