@@ -146,3 +146,21 @@ def test_an_empty_overview_with_no_source_says_who_adds_one(env, monkeypatch):
     at = env.page("overview", "viewer").run()  # the test config's demo sources: collection is on its way
     no_exception(at)
     assert overview.NO_ITEMS in texts(at)
+
+
+def test_a_new_account_says_what_the_admin_does_next(demo_env):
+    """A new office's admin created a colleague's account and read «Đã tạo tài khoản tran.binh.»: nothing is sent to
+    anyone, and nothing said so. The role line named three of the four roles in «Vai trò» (not «Cộng tác viên»)."""
+    from dashboard.views import admin
+    from orchestration.accounts import ROLE_LABELS
+    from tests.dashboard.conftest import texts
+
+    at = demo_env.page("admin", "admin").run()
+    left = at.tabs[1].columns[0]
+    left.text_input(key="ua_name").set_value("tran.binh")
+    left.text_input(key="ua_pw").set_value("mat-khau-dai-du-12345")
+    next(b for b in left.button if b.label == "Tạo tài khoản").click().run()
+    no_exception(at)
+    assert [s.value for s in at.success] == [f"Đã tạo tài khoản tran.binh. {admin.HAND_OVER}"]
+    assert "không tự gửi" in admin.HAND_OVER and "mật khẩu ban đầu" in admin.HAND_OVER
+    assert all(f"{label}:" in texts(at) for label in ROLE_LABELS.values()), ROLE_LABELS
