@@ -61,7 +61,7 @@ def _fitted(name: str, last: str | None = None) -> dict[str, Any]:
 # eye menu, and the caption under the table says so.
 PHONE_NAME_WIDTH = 130
 PHONE_COUNTS = ["Kỳ này", "Thay đổi", "Tiêu cực"]
-PHONE_HIDDEN = "Trên điện thoại, cột «Kỳ trước»{old} được ẩn: bấm biểu tượng con mắt của bảng để hiện."
+PHONE_HIDDEN = "Trên điện thoại, cột «Kỳ trước»{old} được ẩn: hiện lại bằng nút «Ẩn/hiện cột» (hình con mắt) trên bảng."
 
 
 def _table_fit(name: str, last: str | None = None, rows: int | None = None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def test_on_a_phone_the_topic_and_place_tables_do_not_scroll_sideways(served, se
     for key in ("topic_table", "place_table"):
         columns, frame, _ = grid_width(page, key)
         assert columns <= frame, (key, columns, frame)
-    assert page.get_by_text("được ẩn: bấm biểu tượng con mắt").first.is_visible()
+    assert page.get_by_text("được ẩn: hiện lại bằng nút «Ẩn/hiện cột»").first.is_visible()
 
 
 def test_the_briefings_alert_grid_fits_a_desk_with_its_total(served, served_as, chromium):
