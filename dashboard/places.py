@@ -56,7 +56,9 @@ MAPPING = WARDS_2025.parent / "vn_old_to_2025_mapping.csv"
 # how the pages write a unit's type before its name in running text («phường Bến Thủy, TP Vinh»)
 _TYPE_WORDS = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn ", "thị trấn "), ("Phường ", "phường "),
                ("Huyện ", "huyện "), ("Xã ", "xã "), ("Quận ", "quận "), ("Đặc khu ", "đặc khu "))
-QUANG_NINH_EXAMPLES = {"unit": "phường Uông Bí", "old": "phường Trưng Vương, TP Uông Bí", "place": "Vàng Danh"}
+QUANG_NINH_EXAMPLES = {"unit": "phường Uông Bí", "old": "phường Trưng Vương, TP Uông Bí", "place": "Vàng Danh",
+                       "ward": "phường Vàng Danh", "town": "Uông Bí", "issue": "bụi than",
+                       "talk": "xe chở than gây bụi"}
 
 
 def _in_text(name: str) -> str:
@@ -70,8 +72,8 @@ def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, 
     """Place names of the watched area for the pages' examples, where they named Quảng Ninh's whatever the area
     (ux41, round 32: a Nghệ An office read «Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…)» and «Đề nghị UBND
     phường Uông Bí…»): `unit`, a 2025 unit («phường Trường Vinh»); `old`, an old unit counted in it with its old
-    district («phường Bến Thủy, TP Vinh»); `place`, a name to type (the focus, else the unit's name). The focus's
-    own units first. Quảng Ninh keeps the examples its pages always gave; {} when the list has nothing of the area."""
+    district («phường Bến Thủy, TP Vinh»); `place`, a name to type (the focus, else the unit's name); `ward`, a unit
+    a collaborator writes and `talk`, what people there say; `town`, a name to search, `issue`, a phrase to search. The focus's own units first. Quảng Ninh keeps the examples its pages always gave; {} when the list has nothing of the area."""
     if _short(province) == "quảng ninh" and _short(focus) in ("uông bí", ""):
         return dict(QUANG_NINH_EXAMPLES)
     if not path.exists():
@@ -89,4 +91,6 @@ def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, 
     r = df.iloc[0]
     unit = _in_text(r["new_ward"])
     old = _in_text(r["old_ward"]) + (f", {_in_text(r['old_district'])}" if r["old_district"] else "")
-    return {"unit": unit, "old": old, "place": focus.strip() or r["new_ward"].split(" ", 1)[-1]}
+    place = focus.strip() or r["new_ward"].split(" ", 1)[-1]
+    return {"unit": unit, "old": old, "place": place, "ward": unit, "town": place, "issue": "rác thải",
+            "talk": "rác thải không được thu gom"}

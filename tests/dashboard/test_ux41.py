@@ -97,7 +97,8 @@ def test_the_areas_own_place_names_in_the_examples():
     from dashboard.places import QUANG_NINH_EXAMPLES, area_examples
 
     assert area_examples("Nghệ An", "Trường Vinh") == {
-        "unit": "phường Trường Vinh", "old": "phường Bến Thủy, TP Vinh", "place": "Trường Vinh"}
+        "unit": "phường Trường Vinh", "old": "phường Bến Thủy, TP Vinh", "place": "Trường Vinh",
+        "ward": "phường Trường Vinh", "town": "Trường Vinh", "issue": "rác thải", "talk": "rác thải không được thu gom"}
     hd = area_examples("Thành phố Hải Phòng", "Hải Dương")
     assert hd["old"].endswith(", TP Hải Dương") and hd["place"] == "Hải Dương"
     assert area_examples("Nghệ An", "")["unit"] and area_examples("Atlantis", "") == {}
@@ -106,21 +107,24 @@ def test_the_areas_own_place_names_in_the_examples():
 
 
 def test_another_provinces_pages_give_its_own_names(tmp_path):
-    """Báo cáo's proposals box and «Tên địa bàn», Thông báo's «Địa bàn» and Chủ đề's old-name caption, for an office
-    in Nghệ An: its names, none of Quảng Ninh's."""
+    """Báo cáo's proposals box, Thông báo's «Địa bàn», Chủ đề's old-name caption, Báo cáo CTV's boxes and Tin bài's
+    search box, for an office in Nghệ An: its names, none of Quảng Ninh's."""
     from tests.dashboard.conftest import Env, texts
 
     env = Env(tmp_path, seeded=True, area={"province": "Nghệ An", "name": "phường Trường Vinh",
                                            "focus": "Trường Vinh"})
     try:
         said = []
-        for module in ("reports", "notifications", "topics"):
+        for module in ("reports", "notifications", "topics", "collaborator", "explorer"):
             at = env.page(module, "admin").run()
             no_exception(at)
-            said += [texts(at)] + [str(w.proto.placeholder) for w in (*at.text_area, *at.text_input)]
+            # the pages' own words; Tin bài's and Báo cáo CTV's list the seeded items (Quảng Ninh's): their boxes only
+            said += ([] if module in ("collaborator", "explorer") else [texts(at)]) + [
+                str(w.proto.placeholder) for w in (*at.text_area, *at.text_input)]
         joined = "\n".join(said)
         assert "Đề nghị UBND phường Trường Vinh" in joined, joined[-2000:]
         assert "Tin nhắc tên cũ (phường Bến Thủy, TP Vinh…)" in joined, joined[-2000:]
+        assert 'Ví dụ: "rác thải" Trường Vinh -"bổ nhiệm"' in joined and "Bà con khu 3 phường Trường Vinh" in joined
         for qn in ("Uông Bí", "Vàng Danh", "Trưng Vương"):
             assert qn not in joined, (qn, [s for s in said if qn in s][:1])
     finally:
