@@ -168,3 +168,21 @@ def test_a_new_account_says_what_the_admin_does_next(demo_env):
     assert [s.value for s in at.success] == [f"Đã tạo tài khoản tran.binh. {admin.HAND_OVER}"]
     assert "không tự gửi" in admin.HAND_OVER and "mật khẩu ban đầu" in admin.HAND_OVER
     assert all(f"{label}:" in texts(at) for label in ROLE_LABELS.values()), ROLE_LABELS
+
+
+def test_full_text_off_names_the_config_key_to_an_admin_only(tmp_path):
+    """Nguồn tin said «… (tắt trong cấu hình, [fulltext] enabled) …» to every role (the walk's office turned full text
+    off): a viewer or analyst reads that the administrator turned it off; an admin keeps the key."""
+    from dashboard.views.sources import FULLTEXT_OFF, FULLTEXT_OFF_STAFF
+    from tests.dashboard.conftest import Env
+
+    env = Env(tmp_path, seeded=True, fulltext={"enabled": False})
+    try:
+        for role, said in (("viewer", FULLTEXT_OFF_STAFF), ("analyst", FULLTEXT_OFF_STAFF), ("admin", FULLTEXT_OFF)):
+            at = env.page("sources", role).run()
+            no_exception(at)
+            captions = [c.value for c in at.caption]
+            assert said in captions, (role, captions)
+            assert role == "admin" or not any("[fulltext]" in c for c in captions), role
+    finally:
+        env.close()
