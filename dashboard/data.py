@@ -317,6 +317,15 @@ def ward_cells() -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=None, show_spinner=False)
+def area_examples() -> dict[str, str]:
+    """Place names of the configured area for the pages' examples (places.area_examples); Quảng Ninh's when the
+    shipped list has nothing of it."""
+    from dashboard.places import QUANG_NINH_EXAMPLES, area_examples as ae
+
+    return ae(config().area.province, config().area.focus) or dict(QUANG_NINH_EXAMPLES)
+
+
+@st.cache_data(ttl=None, show_spinner=False)
 def ward_coordinates() -> pd.DataFrame:
     from dashboard.places import ward_coordinates as wc
 

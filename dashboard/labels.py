@@ -188,6 +188,13 @@ def delta_text(now: float, usual: float | None) -> str | None:
     return f"{pct:+.0f}% so với TB {fmt_num(usual, 1)} tin"
 
 
+# An alert's items since it was raised, under one name on Cảnh báo's queue and Trước giao ban's section I: its reason
+# counts those of 24 hours («5 tin, bài trong 24 giờ»), and under «Số tin» the two read as one figure that disagreed
+# (13 beside 5: ux39's walk; Cảnh báo renamed in ux40, Trước giao ban in ux41, round 32)
+ALERT_ITEMS = "Tổng số tin"
+ALERT_ITEMS_HELP = "Mọi tin, bài của cảnh báo, từ khi phát hiện. Lý do của cảnh báo đếm tin, bài trong 24 giờ."
+
+
 def total_since_text(since_local: Any, now_local: Any) -> tuple[str, str]:
     """Tổng quan's «Tổng số tin»: (the period before its press / social split, «Từ 24/11»; its help). The figure counts
     every item stored, of every source and area, since the first still kept was collected: beside four figures of

@@ -50,3 +50,47 @@ def ward_cells(province: str = "Quảng Ninh", path: Path = CELLS_2025) -> dict 
     if not names or not {f["id"] for f in cells["features"]} <= names:
         return None
     return cells
+
+
+MAPPING = WARDS_2025.parent / "vn_old_to_2025_mapping.csv"
+# how the pages write a unit's type before its name in running text («phường Bến Thủy, TP Vinh»)
+_TYPE_WORDS = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn ", "thị trấn "), ("Phường ", "phường "),
+               ("Huyện ", "huyện "), ("Xã ", "xã "), ("Quận ", "quận "), ("Đặc khu ", "đặc khu "))
+QUANG_NINH_EXAMPLES = {"unit": "phường Uông Bí", "old": "phường Trưng Vương, TP Uông Bí", "place": "Vàng Danh",
+                       "ward": "phường Vàng Danh", "town": "Uông Bí", "issue": "bụi than",
+                       "talk": "xe chở than gây bụi"}
+
+
+def _in_text(name: str) -> str:
+    for full, short in _TYPE_WORDS:
+        if name.startswith(full):
+            return short + name[len(full):]
+    return name
+
+
+def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, str]:
+    """Place names of the watched area for the pages' examples, where they named Quảng Ninh's whatever the area
+    (ux41, round 32: a Nghệ An office read «Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…)» and «Đề nghị UBND
+    phường Uông Bí…»): `unit`, a 2025 unit («phường Trường Vinh»); `old`, an old unit counted in it with its old
+    district («phường Bến Thủy, TP Vinh»); `place`, a name to type (the focus, else the unit's name); `ward`, a unit
+    a collaborator writes and `talk`, what people there say; `town`, a name to search, `issue`, a phrase to search. The focus's own units first. Quảng Ninh keeps the examples its pages always gave; {} when the list has nothing of the area."""
+    if _short(province) == "quảng ninh" and _short(focus) in ("uông bí", ""):
+        return dict(QUANG_NINH_EXAMPLES)
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    df = df[(df["new_province"].map(_short) == _short(province)) & (df["old_ward"] != df["new_ward"])
+            & (df["old_ward"] != "")]
+    if not len(df):
+        return {}
+    f = focus.strip().casefold()
+    if f:
+        own = df[df["old_district"].str.casefold().str.endswith(" " + f)
+                 | df["new_ward"].str.casefold().str.endswith(" " + f)]
+        df = own if len(own) else df
+    r = df.iloc[0]
+    unit = _in_text(r["new_ward"])
+    old = _in_text(r["old_ward"]) + (f", {_in_text(r['old_district'])}" if r["old_district"] else "")
+    place = focus.strip() or r["new_ward"].split(" ", 1)[-1]
+    return {"unit": unit, "old": old, "place": place, "ward": unit, "town": place, "issue": "rác thải",
+            "talk": "rác thải không được thu gom"}

@@ -29,6 +29,14 @@ def _auth() -> AuthService:
     return AuthService(data.db(), AuthSettings.from_config(data.config()))
 
 
+# The four roles of «Vai trò» (the line named three: «Cộng tác viên», first in the box, was not said; ux41's walk)
+ROLES_TEXT = ("Cộng tác viên: chỉ gửi «Báo cáo CTV». Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin, nhập "
+              "dữ liệu. Quản trị: thêm quản lý người dùng, nguồn tin và thiết lập.")
+# A new account is told to nobody (no mail is sent): a new office's admin read «Đã tạo tài khoản …» and no next step
+HAND_OVER = ("Hệ thống không tự gửi gì: trao cho người dùng tên đăng nhập, mật khẩu ban đầu và địa chỉ của bảng điều "
+             "khiển (địa chỉ trang này).")
+
+
 def render() -> None:
     st.title("Quản trị")
     ui.flash()
@@ -62,8 +70,7 @@ def _users() -> None:
         }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
-    st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
-               "và thiết lập.")
+    st.caption(ROLES_TEXT)
     left, right = st.columns(2)
     if st.session_state.pop("_user_added", False):  # emptied only once created: a refusal keeps what was typed
         for k in ("ua_name", "ua_display", "ua_pw"):
@@ -79,7 +86,7 @@ def _users() -> None:
                 def add() -> None:
                     actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
                     st.session_state["_user_added"] = True
-                ui.save_and_rerun(add, f"Đã tạo tài khoản {name.strip().lower()}.", data.refresh, "add")
+                ui.save_and_rerun(add, f"Đã tạo tài khoản {name.strip().lower()}. {HAND_OVER}", data.refresh, "add")
         ui.flash("add")
     with right:
         if len(users):

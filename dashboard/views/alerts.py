@@ -16,7 +16,7 @@ from dashboard import actions, data, data_cases, drill, gate, ui
 from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions
 from dashboard.labels import (
-    ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
+    ACTION_LABELS, ALERT_ITEMS, ALERT_ITEMS_HELP, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
 from vocab.alerts import CLOSED_STATES, STATES, state_label
@@ -132,6 +132,7 @@ def _follow_link(wanted: str | None) -> str | None:
                 "trữ. Dưới đây là hàng đợi cảnh báo.")
     group = FILTERS.get(st.session_state.get("alert_filter") or "Đang mở")
     if group is not None and a["status"] not in group:
+        st.session_state[LINK_EARLIER] = st.session_state.get("alert_filter") or "Đang mở"
         st.session_state["alert_filter"] = st.session_state[LINK_MOVED] = group_of(a["status"])
     return None
 
@@ -152,21 +153,29 @@ def _beyond_cut(wanted: str | None, ids: list[str], group: tuple[str, ...] | Non
 # review (ux40): `ui.keep` held it as any choice, so after one push's link to a closed alert every later visit of the
 # page opened on «Đã xử lý / bỏ qua».
 LINK_MOVED = "_alert_filter_linked"
+# session key: the choice «Hiển thị» had before a link moved it, given back on a later visit (round 32, ux41: a staff
+# member's «Đã xử lý / bỏ qua», moved by a link to an open alert to «Đang mở», came back as «Đang mở»)
+LINK_EARLIER = "_alert_filter_before_link"
 
 
 def _chosen() -> None:
     """«Hiển thị»'s on_change: the choice is the user's, held by `ui.keep` as any other."""
     st.session_state.pop(LINK_MOVED, None)
+    st.session_state.pop(LINK_EARLIER, None)
 
 
 def _forget_link_move(wanted: str | None) -> None:
     """On arriving at the page (the switch not drawn in the last run) without a link: the group a link moved to, if
-    staff have not chosen since, is dropped, and the page opens on «Đang mở» as it did before the link."""
+    staff have not chosen since, is dropped, and the page opens on the choice staff had before the link («Đang mở»
+    if they had made none)."""
     if wanted or "alert_filter" in st.session_state or LINK_MOVED not in st.session_state:
         return
     moved = st.session_state.pop(LINK_MOVED)
+    earlier = st.session_state.pop(LINK_EARLIER, "Đang mở")
     if st.session_state.get(ui.KEPT + "alert_filter") == moved:
         st.session_state.pop(ui.KEPT + "alert_filter", None)
+    if earlier != "Đang mở" and earlier in FILTERS:  # ui.keep holds only a choice other than the default
+        st.session_state[ui.KEPT + "alert_filter"] = earlier
 
 
 # session key: the alert the last action was on (`_act`). Round 24's walk: «Tiếp nhận» on the head of the queue moved it
@@ -186,10 +195,10 @@ def state_counts(counts: dict[str, int]) -> str:
 QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: 125 px on a desk (see QUEUE_WIDTHS)
 # The whole alert's items, since it was raised: its reason counts those of 24 hours («5 tin, bài trong 24 giờ»), and
 # under one word «Số tin» the two read as one figure that disagreed (13 beside 5: ux39's walk, round 31; ux40)
-COUNT = "Tổng số tin"
+COUNT = ALERT_ITEMS
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
                  COUNT: st.column_config.NumberColumn(
-                     help="Mọi tin, bài của cảnh báo, từ khi phát hiện. Lý do của cảnh báo đếm tin, bài trong 24 giờ."),
+                     help=ALERT_ITEMS_HELP),
                  "Phát hiện lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT)}
 # The queue on a desk (round 23). At 1366 × 768 the page is 954 px wide, and the nine columns sized by their text (the
 # issue «large») ran past it: «Phát hiện lúc» was cut and the grid scrolled sideways. Now each has its pixels, adding

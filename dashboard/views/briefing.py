@@ -13,7 +13,7 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, cut_to_lines, md, names_in_note, number,
+    ACTION_LABELS, ALERT_ITEMS, ALERT_ITEMS_HELP, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, cut_to_lines, md, names_in_note, number,
     numbered_steps, safe_link, topics_text, wrapped_lines,
 )
 
@@ -122,12 +122,15 @@ def _step_text(r: pd.Series, who: str, names: dict[str, str]) -> str:
 # and priority wrapped in one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
 # least the four lines of «Tình trạng», at most six: Streamlit wraps cell text only in rows taller than 64 px); six
 # rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
-DESK_WIDTHS = {"Vấn đề": 190, "Vì sao": 250, "Tình trạng": 135, "Giao cho": 90, "Số tin": 52,
-               "Xử lý trong kỳ": 155, "Mã": 72}
+# The whole alert's items are «Tổng số tin» (labels.ALERT_ITEMS), as on Cảnh báo: «Số tin» in 52 px read as the
+# reason's count of 24 hours (ux41, round 32); its 86 px taken from the issue (190 → 168, its rows are four lines
+# tall) and the steps (155 → 143), so the desk's 944 and the tablet's 729 px stand.
+DESK_WIDTHS = {"Vấn đề": 168, "Vì sao": 250, "Tình trạng": 135, "Giao cho": 90, ALERT_ITEMS: 86,
+               "Xử lý trong kỳ": 143, "Mã": 72}
 # On a tablet (a page narrower than the 946 px the desk's grid needs: ui.desk_or_tablet) five of them in 717 px: the
 # steps are listed under the grid («Xử lý trong kỳ, từng bước») and the code is in the printed copy; at 768 px the
 # seven scrolled sideways (round 22)
-TABLET_WIDTHS = {c: DESK_WIDTHS[c] for c in ("Vấn đề", "Vì sao", "Tình trạng", "Giao cho", "Số tin")}
+TABLET_WIDTHS = {c: DESK_WIDTHS[c] for c in ("Vấn đề", "Vì sao", "Tình trạng", "Giao cho", ALERT_ITEMS)}
 REASON_LINE_CHARS = 36  # characters of a reason on one line of its 250 px column
 REASON_LINES = 6  # the most lines of a reason the desk grid's cell shows: a longer one is cut at a clause, «…»
 REASON_LINE_PX = 19
@@ -166,7 +169,7 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
         "Giao cho": data.people(alerts["assignee"]),
-        "Số tin": alerts["n_items"],
+        ALERT_ITEMS: alerts["n_items"],
         # one step a line on paper (ui.print_table: <br>); numbered on screen, where a grid cell has no line break
         "Xử lý trong kỳ": ["\n".join(steps.get(a, [])) for a in alerts["alert_id"]],
         # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
@@ -174,16 +177,17 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     })
     # on paper the reason is a full-width line under its alert's row (a tenth column would be 3 cm wide)
     ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
-                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9}, below="Vì sao")
+                          "Ưu tiên": 1.4, "Giao cho": 1.6, ALERT_ITEMS: 1.0, "Xử lý trong kỳ": 3.9}, below="Vì sao")
     # on screen the issue and its reason first, and on a phone wrapped with its level, state and count (the code
     # first cut it at 390 px, round 17); the printed A4 table above keeps the code first
     first = ["Vấn đề", "Vì sao"]
     screen = view[[*first, *[c for c in view.columns if c not in first]]].assign(**{"Tình trạng": [
         state_text(*r) for r in zip(view["Mức"], view["Trạng thái"], view["Phát sinh"], view["Ưu tiên"])],
         "Xử lý trong kỳ": [numbered_steps(steps.get(a, [])) for a in alerts["alert_id"]]})
-    fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != "Số tin"}
-                       | {"Số tin": st.column_config.NumberColumn(width=DESK_WIDTHS["Số tin"])},
-                       "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
+    fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != ALERT_ITEMS}
+                       | {ALERT_ITEMS: st.column_config.NumberColumn(width=DESK_WIDTHS[ALERT_ITEMS],
+                                                                     help=ALERT_ITEMS_HELP)},
+                       "Vấn đề", ["Mức", "Trạng thái", ALERT_ITEMS, "Vì sao"], len(screen), None)
     with st.container(key="brief_alerts"):  # named for the browser test that measures it at 1366 px
         if "row_height" in fit:  # a phone
             ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)

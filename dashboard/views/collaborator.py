@@ -71,11 +71,12 @@ def render() -> None:
             "Nội dung *",
             key="ctv_text",
             height=160,
-            placeholder="Ví dụ: Bà con khu 3 phường Vàng Danh bàn tán về việc xe chở than gây bụi, nhiều người bức xúc…",
+            placeholder=(f"Ví dụ: Bà con khu 3 {data.area_examples()['ward']} bàn tán về việc "
+                         f"{data.area_examples()['talk']}, nhiều người bức xúc…"),
             help="Không ghi họ tên, số điện thoại hay địa chỉ của người dân.",
         )
         c1, c2 = st.columns(2)
-        place = c1.text_input("Địa bàn", key="ctv_place", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
+        place = c1.text_input("Địa bàn", key="ctv_place", placeholder=f"{data.area_examples()['ward']}, khu 3 (tên cũ hay mới đều được)")
         channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0, key="ctv_channel",
                                      placeholder="Chọn nơi nghe, thấy")
         link = st.text_input("Liên kết (nếu có)", placeholder="https://…", key="ctv_link")

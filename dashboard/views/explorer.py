@@ -78,7 +78,7 @@ def render() -> None:
 
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
-                               placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
+                               placeholder=_search_example(), help=SEARCH_HELP)
     order = _order(qcol[1], query)
     # folded on a phone, so the items come first (on a 390 px phone the seven filters took two screens above
     # them); open on a desk or a tablet, where they fit above the list (ui.on_phone: the browser's User-Agent,
@@ -589,3 +589,9 @@ def _correct(d: dict, known_places: list[str]) -> None:
     # under the box, not in it (it opens folded on the next run) nor at the top of the page: at 1366×768 the item's
     # detail is a screen or two below the grid, and «Đã lưu nhãn sửa» drawn at the top went unseen (round 26)
     ui.flash("fix")
+
+
+def _search_example() -> str:
+    """«Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"» in Quảng Ninh; the area's own name elsewhere (ux41)."""
+    ex = data.area_examples()
+    return f'Ví dụ: "{ex["issue"]}" {ex["town"]} -"bổ nhiệm"'

@@ -83,7 +83,7 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         c = st.columns(3)
         topics = c[0].multiselect("Chủ đề (trống: tất cả)", list(TOPIC_LABELS), format_func=TOPIC_LABELS.get,
                                   placeholder="tất cả chủ đề")
-        places = c[1].text_input("Địa bàn (trống: tất cả; ngăn bằng dấu phẩy)", placeholder="Vàng Danh, Uông Bí")
+        places = c[1].text_input("Địa bàn (trống: tất cả; ngăn bằng dấu phẩy)", placeholder=_places_example())
         watch = c[2].multiselect("Danh sách theo dõi", list(wls), format_func=wls.get, placeholder="không giới hạn")
         c = st.columns(4)
         mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get, placeholder="Chọn cách gửi")
@@ -164,3 +164,10 @@ def test_answer(ok: bool, label: str, to: str, detail: str) -> str:
     # markdown, and one starting with «#», «>» or «-» drew a heading, a quote or a list (round 30's sweep; fix31)
     said = " ".join(detail.split()).rstrip(".")[:300]
     return f"Đã gửi thử {where}: {said}." if ok else f"Gửi thử {where} không được: {said}."
+
+
+def _places_example() -> str:
+    """«Vàng Danh, Uông Bí» for Quảng Ninh; the area's own names elsewhere (ux41: a Nghệ An office read Quảng Ninh's)."""
+    ex = data.area_examples()
+    unit = ex["unit"].split(" ", 1)[-1]
+    return "Vàng Danh, Uông Bí" if ex["place"] == "Vàng Danh" else ", ".join(dict.fromkeys((unit, ex["place"])))

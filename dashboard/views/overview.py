@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, data_notify as dn, drill, ui
+from dashboard import data, data_notify as dn, drill, gate, ui
 from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
 from vocab.numbers import fmt_num
@@ -42,10 +42,7 @@ def _live() -> None:
     _push_trouble()
     t = data.totals()
     if t["items"] == 0:
-        ui.empty(
-            "Chưa có tin bài nào. Bộ thu thập chạy theo lịch; xem «Tình trạng nguồn tin» bên dưới hoặc trang "
-            "Nguồn tin để biết nguồn nào đã chạy và lỗi gì."
-        )
+        ui.empty(_no_items_text(bool(data.source_health()), gate.can("admin")))
     today = data.today_vs_usual(cfg.dashboard.baseline_days)
     open_alerts = data.alerts(OPEN_STATES, OPEN_ALERTS_SHOWN, "severity")
     counts = data.alert_status_counts()  # the count, not len() of a capped read: a year's office has hundreds open
@@ -275,6 +272,25 @@ def _latest(n: int, n_items: int) -> None:
         # no item at all: the switch would show nothing more (it said to turn it off)
         st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."
                    if area_only and n_items else "Chưa có tin.")
+
+
+# A new office's first screen (ux41's walk, round 32): with no source configured it said «Bộ thu thập chạy theo lịch;
+# xem «Tình trạng nguồn tin» bên dưới…», and the line below read «chưa cấu hình nguồn nào»: nothing would come, and
+# nothing said what to do. With no source it now says who adds one, and where.
+NO_ITEMS = ("Chưa có tin bài nào. Bộ thu thập chạy theo lịch; xem «Tình trạng nguồn tin» bên dưới hoặc trang "
+            "Nguồn tin để biết nguồn nào đã chạy và lỗi gì.")
+NO_SOURCE_ADMIN = ("Chưa có tin bài nào vì chưa cấu hình nguồn tin nào. Thêm nguồn ở trang Nguồn tin («Quản lý nguồn "
+                   "tin» → «Thêm nguồn»), hoặc nhập tệp xuất từ công cụ khác ở trang Nhập dữ liệu; tin hiện ra sau "
+                   "lượt thu thập đầu tiên của nguồn.")
+NO_SOURCE = ("Chưa có tin bài nào vì chưa cấu hình nguồn tin nào. Đề nghị quản trị viên thêm nguồn ở trang Nguồn "
+             "tin.")
+
+
+def _no_items_text(has_sources: bool, admin: bool) -> str:
+    """What an empty Tổng quan says: wait for the schedule when sources are configured, else who adds one."""
+    if has_sources:
+        return NO_ITEMS
+    return NO_SOURCE_ADMIN if admin else NO_SOURCE
 
 
 def _health_line() -> None:

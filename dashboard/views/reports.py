@@ -116,7 +116,7 @@ def _weekly(s: ReportSettings) -> None:
     area = ""
     if pick == OTHER:
         ui.keep("rep_area_other", "")
-        area = c3.text_input("Tên địa bàn", key="rep_area_other", placeholder="Ví dụ: Vàng Danh").strip()
+        area = c3.text_input("Tên địa bàn", key="rep_area_other", placeholder=f"Ví dụ: {data.area_examples()['place']}").strip()
     elif pick != WHOLE:
         area = pick
     analyst = gate.can("analyst")
@@ -129,7 +129,8 @@ def _weekly(s: ReportSettings) -> None:
     body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=box, height=140,
                         label_visibility="collapsed", disabled=not analyst, on_change=ui.keep_draft,
                         args=("weekly", key, box),
-                        placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
+                        placeholder=f"Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND {data.area_examples()['unit']} chỉ đạo "
+                                    "kiểm tra…")
     if saved:
         st.caption(f"Lưu lần cuối{data.named(saved['username'], ' bởi {}')} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
     if body != saved_body:

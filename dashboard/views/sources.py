@@ -217,14 +217,19 @@ FULLTEXT_COLUMNS = {"ok": "Đã lấy toàn văn", "waiting": "Đang chờ lấy
                     "failed": "Tải lỗi", "other": "Khác"}
 
 
+# Full text turned off: the config key is the administrator's; staff read who turned it off (ux41, as ux40's Thông báo)
+FULLTEXT_OFF = "Không lấy toàn văn bài báo (tắt trong cấu hình, [fulltext] enabled): tin chỉ có phần tóm tắt của nguồn."
+FULLTEXT_OFF_STAFF = ("Không lấy toàn văn bài báo (quản trị viên đã tắt trong cấu hình): tin chỉ có phần tóm tắt của "
+                      "nguồn.")
+
+
 def _fulltext(health: list[dict]) -> None:
     """Per source, its articles by full-text outcome (collectors.fulltext.SourceFulltext), in the words
     `langnghe fulltext` prints: until dash7 only that command said them."""
     st.subheader("Toàn văn bài báo")
     fs = data.fulltext_settings()
     if not fs.enabled:
-        st.caption("Không lấy toàn văn bài báo (tắt trong cấu hình, [fulltext] enabled): tin chỉ có phần tóm tắt "
-                   "của nguồn.")
+        st.caption(FULLTEXT_OFF if gate.can("admin") else FULLTEXT_OFF_STAFF)
         return
     rows = data.fulltext_by_source(FULLTEXT_DAYS)
     if not rows:

@@ -55,6 +55,26 @@ def _fitted(name: str, last: str | None = None) -> dict[str, Any]:
             for col, w in widths.items()}
 
 
+# On a phone (390 px: 356 px of grid) the place table's six columns were 560 px and scrolled sideways (ux40 left it;
+# ux41, round 32), the topic table's five 434. There the name wraps in 130 px and only this period, the change and
+# the negatives follow it: 30 + 130 + 56 + 68 + 64 = 348 px. «Kỳ trước» and «Tên cũ» stay in the data, in the grid's
+# eye menu, and the caption under the table says so.
+PHONE_NAME_WIDTH = 130
+PHONE_COUNTS = ["Kỳ này", "Thay đổi", "Tiêu cực"]
+PHONE_HIDDEN = "Trên điện thoại, cột «Kỳ trước»{old} được ẩn: hiện lại bằng nút «Ẩn/hiện cột» (hình con mắt) trên bảng."
+
+
+def _table_fit(name: str, last: str | None = None, rows: int | None = None) -> dict[str, Any]:
+    """The rolling tables' st.dataframe column arguments for this screen: `_fitted` on a desk or a tablet; on a phone
+    the name narrower and wrapped, with PHONE_COUNTS only (and, given its `rows`, the height of them all)."""
+    config = _fitted(name, last)
+    if not ui.on_phone():
+        return {"column_config": config}
+    return {"column_config": {**config, name: st.column_config.Column(width=PHONE_NAME_WIDTH)},
+            "column_order": [name, *PHONE_COUNTS], "row_height": ui.TWO_LINES_ROW,
+            **({"height": ui.table_height(rows, 900, ui.TWO_LINES_ROW)} if rows is not None else {})}
+
+
 def _change(now: int, prev: int) -> str:
     if prev == 0:
         return "mới" if now else "—"
@@ -117,8 +137,10 @@ def _rolling(days: int) -> None:
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực": topics["neg_now"],
             }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
-                column_config=_fitted("Chủ đề"),
-                selection_mode="single-row", height=ui.table_height(len(topics), 600))  # every topic, no inner scroll
+                **({"height": ui.table_height(len(topics), 600)} | _table_fit("Chủ đề", rows=len(topics))),
+                selection_mode="single-row")  # every topic, no inner scroll
+            if ui.on_phone():
+                st.caption(PHONE_HIDDEN.format(old=""))
             row = _row(ev, len(topics))
             if row is not None:  # a row: the topic's items this period, as its darker bar
                 ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
@@ -138,9 +160,11 @@ def _rolling(days: int) -> None:
             "Tiêu cực": places["neg_now"],
             OLD_NAMES: ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
         }), hide_index=True, width="stretch", placeholder="—", key="place_table", on_select="rerun",
-            selection_mode="single-row", column_config=_fitted("Đơn vị mới (2025)", OLD_NAMES),
-            row_height=ui.TWO_LINES_ROW)  # the old names wrap rather than run past the edge
-        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
+            selection_mode="single-row", **({"row_height": ui.TWO_LINES_ROW}  # old names wrap, not past the edge
+                                            | _table_fit("Đơn vị mới (2025)", OLD_NAMES)))
+        if ui.on_phone():
+            st.caption(PHONE_HIDDEN.format(old=f" và «{OLD_NAMES}»"))
+        st.caption(f"Tin nhắc tên cũ ({data.area_examples()['old']}…) được tính vào đơn vị mới tương ứng. "
                    "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
         row = _row(ev, len(places))
         if row is not None:
@@ -235,7 +259,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
                      on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units], now_l),
                      selection_mode="single-row")
         st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
-                   "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
+                   f"tuần); tin nhắc tên cũ ({data.area_examples()['old']}…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key, now_l))
     _items(period, in_area, pick_key, codes, units, cols, _where_words(in_area, s.default_area_label))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 
 from vocab.config import Config
 
@@ -27,6 +28,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         with db.read() as cur:
             admins = count_users(cur, "admin")
     if not admins:  # the next step of a new install, which README gives two sections further down (round 26)
-        print("Tiếp theo: tạo tài khoản quản trị đầu tiên bằng `langnghe users add TÊN --role admin` (hỏi mật khẩu), "
-              "rồi chạy `langnghe serve` và đăng nhập bảng điều khiển bằng tài khoản đó.")
+        # with the --config the office's init-db was given: `langnghe serve` without it runs the shipped defaults,
+        # Quảng Ninh's area and its twenty real feeds, fetched at once (a new office's first day: ux41, round 32)
+        given = f"--config {shlex.quote(args.config)} " if getattr(args, "config", None) else ""
+        print(f"Tiếp theo: tạo tài khoản quản trị đầu tiên bằng `langnghe {given}users add TÊN --role admin` (hỏi mật "
+              f"khẩu), rồi chạy `langnghe {given}serve` và đăng nhập bảng điều khiển bằng tài khoản đó.")
     return 0

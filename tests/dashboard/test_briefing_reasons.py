@@ -123,7 +123,7 @@ def test_on_a_phone_section_one_keeps_its_own_columns(demo_env, monkeypatch):
     monkeypatch.setattr(ui, "on_phone", lambda: True)
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)
-    assert list(at.dataframe[0].proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin", "Vì sao"]
+    assert list(at.dataframe[0].proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Tổng số tin", "Vì sao"]
 
 
 def test_on_a_desk_sections_two_and_three_fit_1366_px(demo_env):

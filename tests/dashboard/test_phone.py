@@ -282,5 +282,5 @@ def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(de
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)
     grid = next(d for d in at.dataframe if "Phát sinh" in d.value.columns)
-    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin", "Vì sao"] and grid.proto.row_height > 64
+    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Tổng số tin", "Vì sao"] and grid.proto.row_height > 64
     assert list(grid.value.columns)[0] == "Vấn đề"

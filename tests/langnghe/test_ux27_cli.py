@@ -138,3 +138,18 @@ def test_the_sources_note_is_bracketed_once():
     held = "dữ liệu từ bản chụp var/snap.duckdb (serve đang giữ cơ sở dữ liệu)"
     assert note_line(held) == f"Lưu ý: {held}"
     assert note_line("chưa có cơ sở dữ liệu: chạy `langnghe init-db`") == "(chưa có cơ sở dữ liệu: chạy `langnghe init-db`)"
+
+
+def test_init_db_with_a_config_file_says_the_next_steps_with_it(tmp_path, capsys, monkeypatch):
+    """A new office ran `langnghe --config langnghe.toml init-db` (its own area, its own sources) and was told to run
+    `langnghe serve`: without --config that serves the shipped defaults, Quảng Ninh's area and its real feeds, fetched
+    at once (ux41's walk, round 32). The next steps now carry the same --config."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.delenv("LANGNGHE_DB", raising=False)
+    conf = tmp_path / "cấu hình.toml"
+    conf.write_text(f'sources = []\n[storage]\ndb_path = "{tmp_path / "x.duckdb"}"\n', encoding="utf-8")
+    code, out, _err = _run(capsys, "--config", str(conf), "init-db")
+    assert code == 0 and "sẵn sàng" in out, out
+    quoted = f"'{conf}'"  # a path with a space, as the shell needs it
+    assert f"`langnghe --config {quoted} users add TÊN --role admin`" in out, out
+    assert f"`langnghe --config {quoted} serve`" in out, out
