@@ -111,7 +111,7 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
         now = clock()
         week = due_week(to_local(now), s.schedule_weekday, s.schedule_time)
         due = to_utc(due_time(week, s.schedule_weekday, s.schedule_time))
-        for area in s.schedule_areas:
+        for area in s.scheduled_areas():  # [""] is the office's own area, as Báo cáo's default (fix37)
             key = (week, area)
             if key in done:
                 continue

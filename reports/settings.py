@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from vocab.config import Config, ReportsConfig, check_report_layout, report_time, section
 from store.reports import Window
 
+from vocab.folding import fold
 from vocab.numbers import number
 from vocab.privacy import mentions_masked
 from vocab.public_holidays import WorkCalendar, office_calendar
@@ -27,7 +29,15 @@ class ReportSettings(ReportsConfig):
     ReportsConfig: its fields, defaults and messages; fix33, this class checked the section again itself), and what a
     report derives from them and from other sections."""
 
+    # the whole province as a report names it (`province_label`): [area] name when it names the province, else
+    # «tỉnh Nghệ An» / «thành phố Hải Phòng» (fix37: a ward office's name titled the whole province's report)
     province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
+    # the area a weekly report counts when none is chosen (`report_area`): "" (the whole province), or the [area]
+    # focus when [area] name names it (a ward's or former district's office: `office_area`)
+    default_area: str = ""
+    # the focus as [area] name writes it («phường Trường Vinh»), titling the focus's reports; "" when the name is not
+    # the focus's
+    focus_label: str = field(default="", compare=False)
     # @mentions in titles and post text masked ("@n***4"), as the dashboard masks them: [privacy] mask_mentions
     # while [retention] mask_author_handles is on (reports are exports; not a [reports] setting); the admin's
     # saved switch over the config's, as on the pages (with_saved_masking)
@@ -42,7 +52,9 @@ class ReportSettings(ReportsConfig):
         """`cfg.reports` ({tỉnh} put in), what is derived, then `overrides` (the CLI's --no-charts)."""
         kw: dict[str, Any] = {f.name: getattr(cfg.reports, f.name) for f in fields(ReportsConfig)}
         kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
-        kw["province_label"] = cfg.area.name
+        kw["province_label"] = province_label(cfg)
+        kw["default_area"] = office_area(cfg)
+        kw["focus_label"] = cfg.area.name.strip() if kw["default_area"] else ""
         kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
         kw["mask_mentions"] = mentions_masked({}, config_switch=cfg.retention.mask_author_handles,
                                               rule=kw["mentions_rule"])
@@ -76,7 +88,34 @@ class ReportSettings(ReportsConfig):
 
     @property
     def default_area_label(self) -> str:
+        """The whole province's report's name in its title: `area_label`, else the province («tỉnh Quảng Ninh»)."""
         return self.area_label or self.province_label
+
+    def report_area(self, given: str | None = None) -> str:
+        """The area a weekly report counts, "" for the whole province: one rule for Báo cáo's «Địa bàn», `langnghe
+        report weekly --area` and each of `schedule_areas`. Nothing given (None, "") is the office's own area
+        (`default_area`: the focus for an office whose [area] name names it, else the whole province); «toàn tỉnh»
+        or «toàn thành phố» (accents and case aside) is the whole province; any other text is a place name."""
+        text = " ".join((given or "").split())
+        if not text:
+            return self.default_area
+        return "" if _bare(text) in WHOLE_WORDS else text
+
+    def scheduled_areas(self) -> tuple[str, ...]:
+        """`schedule_areas` as the schedule makes them (`report_area` of each, once each): the default [""] is the
+        office's own area, so a ward office's Friday report counts its ward, as its title says (fix37)."""
+        return tuple(dict.fromkeys(self.report_area(a) for a in self.schedule_areas))
+
+    def area_title(self, area: str) -> str:
+        """How a report of `area` (as `report_area` gives it) names it in its title and sentences: the whole province
+        by `default_area_label`; the focus of an office named after it as the name writes it («phường Trường
+        Vinh»); another place as given."""
+        area = area.strip()
+        if not area:
+            return self.default_area_label
+        if self.focus_label and _bare(area) == _bare(self.default_area):
+            return self.focus_label
+        return area
 
     def chromium(self) -> str | None:
         """The Chromium executable, or None when there is none."""
@@ -97,13 +136,69 @@ AREA_FILLED = frozenset({"parent_body", "issuing_body", "issuer_name", "place", 
 
 
 def _fill_area(value: Any, cfg: Config) -> Any:
-    """The value with {tỉnh} (the province's name, "Bắc Ninh") and {tỉnh ủy} ("Tỉnh ủy", or "Thành ủy" when
-    [area] name is a "thành phố") put in; tuples item by item."""
+    """The value with {tỉnh} (the province's name, "Bắc Ninh") and {tỉnh ủy} ("Tỉnh ủy", or "Thành ủy" for a city
+    under the centre: `is_city`) put in; tuples item by item."""
     if isinstance(value, tuple):
         return tuple(_fill_area(v, cfg) for v in value)
-    province = cfg.area.province.strip().removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
-    city = cfg.area.name.strip().lower().startswith(("thành phố", "tp "))
-    return value.replace("{tỉnh ủy}", "Thành ủy" if city else "Tỉnh ủy").replace("{tỉnh}", province)
+    return value.replace("{tỉnh ủy}", "Thành ủy" if is_city(cfg) else "Tỉnh ủy").replace("{tỉnh}", _province(cfg))
+
+
+# --------------------------------------------------------------------------------------------- the office's area
+# The six cities under the centre after 1 July 2025 (the national list's «Thành phố …» provinces; the same six
+# before it, Huế from 1 January 2025): their Party committee is a Thành ủy and the whole is «thành phố Hải Phòng».
+CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"})
+# the unit words a name may start with, in lower case with their marks (folded, «quận» would take «Quan Hoa»'s
+# «Quan»), longest first
+_UNIT_WORDS = ("thành phố", "đặc khu", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "tp.", "tp", "xã")
+# what staff write for the whole province where an area is asked (folded)
+WHOLE_WORDS = frozenset({"toan tinh", "toan thanh pho", "toan tp"})
+
+
+def _bare(name: str) -> str:
+    """A place's name folded, its unit word aside: «phường Trường Vinh», «Trường Vinh», «TP. Hải Phòng» → «truong
+    vinh», «hai phong». How [area] name is compared with the province and the focus."""
+    text = " ".join(unicodedata.normalize("NFC", name or "").lower().split())
+    for w in _UNIT_WORDS:
+        if text.startswith(w + " ") or (w.endswith(".") and text.startswith(w)):
+            text = text[len(w):].strip()
+            break
+    return fold(text)
+
+
+def _province(cfg: Config) -> str:
+    """[area] province without its unit word, as written («Nghệ An», «Hải Phòng»)."""
+    return cfg.area.province.strip().removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
+
+
+def names_province(cfg: Config) -> bool:
+    """[area] name names the province (the province's own office: «tỉnh Quảng Ninh», «thành phố Hải Phòng»)."""
+    return _bare(cfg.area.name) == _bare(cfg.area.province)
+
+
+def is_city(cfg: Config) -> bool:
+    """The province is a city under the centre: one of CITIES, or the name the province's own office gives it
+    starts with «thành phố» / «TP» (the rule before fix37, kept for those offices)."""
+    return _bare(cfg.area.province) in CITIES or (
+        names_province(cfg) and cfg.area.name.strip().lower().startswith(("thành phố", "tp ", "tp.")))
+
+
+def province_label(cfg: Config) -> str:
+    """The whole province as a report's title names it: [area] name when it names the province (unchanged for the
+    province's own office), else «tỉnh Nghệ An» / «thành phố Hải Phòng». Until fix37 it was [area] name whatever it
+    named: a ward office's report of the whole province read «phản ánh về phường Trường Vinh» and counted Nghệ An."""
+    if names_province(cfg):
+        return cfg.area.name.strip()
+    return f"{'thành phố' if is_city(cfg) else 'tỉnh'} {_province(cfg)}"
+
+
+def office_area(cfg: Config) -> str:
+    """The area the office's weekly report counts by default: the [area] focus when [area] name names it (a ward's or
+    a former district's office: «phường Trường Vinh» with focus «Trường Vinh», compared folded, unit words aside),
+    else "" (the whole province: the province's own office, or a name that is neither)."""
+    focus = cfg.area.focus.strip()
+    if not focus or names_province(cfg) or _bare(cfg.area.name) != _bare(focus):
+        return ""
+    return focus
 def check_layout(s: ReportsConfig) -> None:
     """The issuer settings follow the rule of the chosen layout: vocab.config.check_report_layout, which the load
     runs on [reports] (a Party symbol in a state heading would be sent back by the records office)."""

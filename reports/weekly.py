@@ -207,7 +207,7 @@ def number_captions(blocks: list[Block]) -> None:
 
 def _week(t: dict[str, Any], s: ReportSettings, p: Period, area: str, generated_at: datetime) -> _Week:
     """The shared wording of the week; `t` is the figures' totals."""
-    area_label = area.strip() or s.default_area_label
+    area_label = s.area_title(area)  # the whole province by its own name, never a ward office's (fix37)
     ptext = period_text(p)
     year, week_no = parse_week(p.week)
     return _Week(s=s, p=p, area_label=area_label, ptext=ptext, week_no=week_no, week_year=year,

@@ -109,14 +109,20 @@ def _weekly(s: ReportSettings) -> None:
                                "đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
-    ui.keep("rep_area_pick", WHOLE, options)  # kept while another page is open, as the week is
+    # the office's own area, as `langnghe report weekly` and the schedule take it (ReportSettings.report_area): the
+    # focus for a ward office named after it, else the whole province (fix37: «Toàn tỉnh» under a ward's title)
+    own = s.report_area(None)
+    # kept while another page is open, as the week is
+    ui.keep("rep_area_pick", own if own in options else WHOLE, options)
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",
                         help="Toàn tỉnh: các tin được bộ phân tích xác định thuộc địa bàn tỉnh. Một địa bàn cụ thể: "
-                             "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025).", placeholder="Chọn địa bàn")
+                             "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025)."
+                             + (f" Mặc định là {own}, địa bàn của cơ quan." if own else ""), placeholder="Chọn địa bàn")
     area = ""
     if pick == OTHER:
         ui.keep("rep_area_other", "")
-        area = c3.text_input("Tên địa bàn", key="rep_area_other", placeholder=f"Ví dụ: {data.area_examples()['place']}").strip()
+        area = s.report_area(c3.text_input("Tên địa bàn", key="rep_area_other",
+                                           placeholder=f"Ví dụ: {data.area_examples()['place']}"))
     elif pick != WHOLE:
         area = pick
     analyst = gate.can("analyst")

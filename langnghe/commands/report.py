@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     w.add_argument("--week", metavar="TUẦN", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đang diễn ra nếu đã đến giờ lập báo cáo "
                                    "tuần — [reports] schedule_weekday/schedule_time, mặc định 16:00 thứ Sáu — nếu "
                                    "chưa thì tuần đã kết thúc gần nhất, thứ Hai–Chủ nhật giờ Việt Nam)")
-    w.add_argument("--area", metavar="ĐỊA_BÀN", default="", help='một địa bàn, ví dụ "Uông Bí" (mặc định: toàn tỉnh)')
+    w.add_argument("--area", metavar="ĐỊA_BÀN", help='một địa bàn, ví dụ "Uông Bí", hoặc "toàn tỉnh" (mặc định: địa bàn của '
+                   'cơ quan, như trang Báo cáo: toàn tỉnh, hoặc [area] focus khi [area] name là tên của nó)')
     w.add_argument("--proposals-file", metavar="TỆP", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(w, "docx,xlsx,pdf")
     r = rs.add_parser("rapid", help="báo cáo nhanh về một cảnh báo hoặc vụ việc (DOCX, PDF)")
@@ -128,7 +129,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 print(f"langnghe report: tuần {week} chưa bắt đầu (từ ngày {dmy(first)}); hôm nay là "
                       f"{dmy(today)}, chọn tuần hiện tại hoặc một tuần đã qua", file=sys.stderr)
                 return 2
-            res = weekly_report(db, s, week, args.out, area=args.area, proposals=proposals, formats=formats)
+            # the area as the Báo cáo page and the schedule take it: reports.settings.ReportSettings.report_area
+            res = weekly_report(db, s, week, args.out, area=s.report_area(args.area), proposals=proposals,
+                                formats=formats)
         else:
             try:
                 res = rapid_report(db, s, args.out, alert_id=args.alert, story_id=args.story, proposals=proposals,
