@@ -199,6 +199,8 @@ def office_area(cfg: Config) -> str:
     if not focus or names_province(cfg) or _bare(cfg.area.name) != _bare(focus):
         return ""
     return focus
+
+
 def check_layout(s: ReportsConfig) -> None:
     """The issuer settings follow the rule of the chosen layout: vocab.config.check_report_layout, which the load
     runs on [reports] (a Party symbol in a state heading would be sent back by the records office)."""
