@@ -724,10 +724,11 @@ def source_login_refusal(username: Any, password_env: Any, url: Any = "") -> str
                 "cần đăng nhập")
     if user != user.strip() or len(user) > USERNAME_MAX_CHARS or ":" in user \
             or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in user):
-        return (f"username không dùng được: không có dấu «:», ký tự điều khiển hay khoảng trắng ở hai đầu, tối đa "
-                f"{USERNAME_MAX_CHARS} ký tự (HTTP Basic)")
+        return (f"username (tên đăng nhập) không dùng được: không có dấu «:», ký tự điều khiển hay khoảng trắng ở hai "
+                f"đầu, tối đa {USERNAME_MAX_CHARS} ký tự (HTTP Basic)")
     if not PASSWORD_ENV_RE.match(env):
-        return ("password_env phải là tên biến môi trường hoặc tệp bí mật chứa mật khẩu, dạng LANGNGHE_TEN_BIEN (chữ "
+        return ("password_env (biến môi trường chứa mật khẩu) phải là tên biến môi trường hoặc tệp bí mật chứa mật "
+                "khẩu, dạng LANGNGHE_TEN_BIEN (chữ "
                 "in hoa không dấu, số, «_»), không phải mật khẩu: mật khẩu đặt trong biến hoặc tệp đó (vocab/secrets.py)")
     try:
         scheme = urlsplit(str(url).strip()).scheme.lower() if url else "https"

@@ -167,9 +167,9 @@ def _source(**kw):
 @pytest.mark.parametrize("kw,says", [
     ({"username": USER}, "thiếu password_env"),
     ({"password_env": ENV}, "thiếu username"),
-    ({"username": "a:b", "password_env": ENV}, "username không dùng được"),
-    ({"username": " canbo", "password_env": ENV}, "username không dùng được"),
-    ({"username": USER, "password_env": "lowercase_name"}, "password_env phải là tên biến"),
+    ({"username": "a:b", "password_env": ENV}, "không dùng được"),
+    ({"username": " canbo", "password_env": ENV}, "không dùng được"),
+    ({"username": USER, "password_env": "lowercase_name"}, "phải là tên biến"),
 ])
 def test_a_login_with_a_part_missing_or_wrong_is_refused_at_load(tmp_path, kw, says):
     with pytest.raises(C.ConfigError, match=says):
