@@ -230,3 +230,32 @@ def test_a_wrong_password_says_the_login_was_refused(tmp_path, server, monkeypat
     out = _collect(tmp_path, server, monkeypatch, "sai-mat-khau")
     assert out.outcome == "error" and out.http_status == 401
     assert "từ chối đăng nhập" in out.error and ENV in out.error and "sai-mat-khau" not in out.error
+
+
+def test_full_text_of_a_login_sources_articles_never_carries_the_login(tmp_path, two_servers, monkeypatch):
+    """The feed is read with the login; its articles, on the source's own host and on another, are fetched for their
+    full text without it (collectors/fulltext.py has a Fetcher of its own)."""
+    from collectors import fulltext, robots
+    from collectors.runner import Runner
+
+    a, b = two_servers
+    links = [a.url("/tin/1.html"), b.url("/tin/2.html")]
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + "".join(
+        f"<item><title>Thông báo {i}</title><link>{u}</link><description>Tóm tắt {i}</description></item>"
+        for i, u in enumerate(links)) + "</channel></rss>").encode()
+    a.routes["/feed.rss"] = lambda r: send(r, 200, feed) if _auth(r) == f"Basic {TOKEN}" else send(r, 401, b"", "text/plain")
+    page = ("<html><body><article><p>" + "Nội dung thông báo của cơ quan về lịch họp tuần tới. " * 20
+            + "</p></article></body></html>").encode()
+    a.routes["/tin/1.html"] = b.routes["/tin/2.html"] = lambda r: send(r, 200, page, "text/html; charset=utf-8")
+    monkeypatch.setenv(ENV, PASSWORD)
+    monkeypatch.chdir(tmp_path)
+    robots.clear_cache()
+    cfg = make_config(tmp_path, sources=[rss_source("noibo", a.url("/feed.rss"), username=USER, password_env=ENV)],
+                      fulltext={"per_host_spacing_seconds": 0.0})
+    with database(cfg.storage.db_path) as db:
+        assert asyncio.run(Runner(cfg, db).run_due()).outcomes[0].items_new == 2
+        asyncio.run(fulltext.run(cfg, db))
+    robots.clear_cache()
+    assert a.request_headers["/feed.rss"][-1]["authorization"] == f"Basic {TOKEN}"
+    fetched = a.request_headers.get("/tin/1.html", []) + b.request_headers.get("/tin/2.html", [])
+    assert len(fetched) == 2 and not [h for h in fetched if "authorization" in h]
