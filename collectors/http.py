@@ -226,13 +226,15 @@ class Fetcher:
             if resp.status_code >= 400:
                 retry = parse_retry_after(resp.headers.get("retry-after"))
                 reason = resp.reason_phrase or ""
-                raise HttpStatusError(
+                err = HttpStatusError(
                     f"HTTP {resp.status_code} {reason}".strip()
                     + (f"; Retry-After {retry:g} s" if retry is not None else ""),
                     retry_after=retry,
                     http_status=resp.status_code,
                     body=await _error_body(resp),
                 )
+                err.auth_scheme = resp.headers.get("www-authenticate", "").strip().split(" ", 1)[0].lower()[:20]
+                raise err
             length = resp.headers.get("content-length", "")
             declared = int(length) if length.isascii() and length.isdigit() else None
             if declared is not None and declared > limit:

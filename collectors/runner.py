@@ -102,16 +102,24 @@ def missing_password(src: SourceConfig) -> str:
             "(chmod 600); xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»")
 
 
-def login_hint(src: SourceConfig, http_status: int | None) -> str:
-    """What a 401 of a source means: its login refused, or a login it does not have."""
-    if http_status != 401:
+def login_hint(src: SourceConfig, exc: FetchError) -> str:
+    """What a 401 of a source means (its WWW-Authenticate scheme, `FetchError.auth_scheme`): a login of another kind
+    than HTTP Basic asked for, its login refused, or a Basic login it does not have. An API's 401 (a token refused,
+    the scheme «bearer» or none) is said by its kind, not here."""
+    if exc.http_status != 401:
         return ""
+    scheme = getattr(exc, "auth_scheme", "")
+    if scheme and scheme != "basic" and (src.username or scheme == "digest"):
+        return (f" (máy chủ đòi đăng nhập kiểu «{scheme}»; Lắng Nghe chỉ đăng nhập nguồn bằng HTTP Basic: không đọc "
+                "được nguồn này, xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»)")
     if src.username:
         return (f" (máy chủ từ chối đăng nhập «{src.username}»: kiểm tra mật khẩu trong {src.password_env}; đăng nhập "
                 "chỉ gửi tới đúng scheme, máy chủ và cổng của địa chỉ nguồn, nên một địa chỉ http:// chuyển sang "
                 "https:// cần ghi https:// vào địa chỉ)")
-    return (" (nguồn phải đăng nhập: đặt username và password_env của nguồn, ô «Tên đăng nhập» và «Biến môi trường "
-            "chứa mật khẩu» ở trang Nguồn tin; xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»)")
+    if scheme == "basic":
+        return (" (nguồn phải đăng nhập: đặt username và password_env của nguồn, ô «Tên đăng nhập» và «Biến môi trường "
+                "chứa mật khẩu» ở trang Nguồn tin; xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»)")
+    return ""
 
 
 class Runner:
@@ -244,7 +252,7 @@ class Runner:
             collector = registry.get(src.kind)
             batch = await collector.collect(src, ctx)
         except FetchError as exc:
-            return await self._save_error(writer, src, started, exc.kind, str(exc) + login_hint(src, exc.http_status),
+            return await self._save_error(writer, src, started, exc.kind, str(exc) + login_hint(src, exc),
                                           exc.http_status, exc.retry_after, failures)
         except Exception as exc:  # a bug in one collector must not stop the others
             log.exception("collector %s crashed on %s", src.kind, src.name)

@@ -259,3 +259,24 @@ def test_full_text_of_a_login_sources_articles_never_carries_the_login(tmp_path,
     assert a.request_headers["/feed.rss"][-1]["authorization"] == f"Basic {TOKEN}"
     fetched = a.request_headers.get("/tin/1.html", []) + b.request_headers.get("/tin/2.html", [])
     assert len(fetched) == 2 and not [h for h in fetched if "authorization" in h]
+
+
+@pytest.mark.parametrize("challenge, says", [
+    ('Basic realm="intranet"', "nguồn phải đăng nhập: đặt username và password_env"),
+    ('Digest realm="intranet", nonce="1"', "chỉ đăng nhập nguồn bằng HTTP Basic"),
+    ('Bearer realm="api"', None),  # an API's token refused: its kind says it, not the login hint
+    (None, None),
+])
+def test_a_401_of_a_source_without_a_login_says_what_the_server_asked(tmp_path, server, challenge, says):
+    from collectors.runner import Runner
+
+    server.routes["/feed.rss"] = lambda r: send(r, 401, b"", "text/plain",
+                                                {"WWW-Authenticate": challenge} if challenge else None)
+    cfg = make_config(tmp_path, sources=[rss_source("congkhai", server.url("/feed.rss"))])
+    with database(cfg.storage.db_path) as db:
+        out = asyncio.run(Runner(cfg, db).run_due()).outcomes[0]
+    assert out.http_status == 401
+    if says:
+        assert says in out.error
+    else:
+        assert out.error == "HTTP 401 Unauthorized"
