@@ -68,6 +68,9 @@ class FetchError(Exception):
         self.retry_after = retry_after
         self.http_status = http_status
         self.body = body  # the first ERROR_BODY_BYTES of an error response (APIs explain themselves there)
+        # a 401's WWW-Authenticate scheme, lower case ("basic", "digest", "bearer"…; "" when none): the Fetcher sets it,
+        # the runner says what a login source's refusal or a source without a login means (fix36)
+        self.auth_scheme = ""
 
 
 class HttpStatusError(FetchError):

@@ -11,7 +11,12 @@
       │                        gzip/deflate undone by collectors/decoding.py under the same cap)
       ├─ process-wide budget   http.max_bodies_mb shared by every body being read (collectors/budget.py):
       │                        a declared length is reserved before reading, a streamed body as it comes
-      └─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
+      ├─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
+      └─ a source's login      get(url, login=BasicLogin): HTTP Basic on each hop to the login's own origin
+                               (scheme, host, port of the source's url) and on no other hop: not on a redirect
+                               to another origin (nor on httpx's http→https upgrade, which keeps it), not on
+                               a hop that comes back elsewhere; full-text fetches of linked articles use a
+                               Fetcher of their own, with no login (fix36)
 
 The network is injected: pass an `httpx.AsyncClient` or a transport (tests use `httpx.MockTransport`
 or a server on 127.0.0.1, listed in allow_private_hosts), and a resolver for the address check.
@@ -20,8 +25,10 @@ or a server on 127.0.0.1, listed in allow_private_hosts), and a resolver for the
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import AsyncIterator
 from urllib.parse import urlsplit
@@ -39,7 +46,39 @@ from collectors.base import (
     TransportError,
 )
 from collectors.decoding import ASKED, BodyDecoder
+from vocab import secrets
 from vocab.config import HttpConfig
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an address as httpx sends it: lower case, the host IDNA-encoded, the scheme's
+    default port when none is written (http://h/ and http://h:80/ are one origin)."""
+    u = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    scheme = u.scheme.lower()
+    return scheme, u.host.lower(), u.port if u.port is not None else DEFAULT_PORTS.get(scheme)
+
+
+@dataclass(frozen=True)
+class BasicLogin:
+    """A source's HTTP Basic login and the one origin it is sent to (its url's). The header is kept out of repr,
+    and its value is added to what vocab.secrets' log filter hides, as the password is."""
+
+    origin: tuple[str, str, int | None]
+    header: str = field(repr=False)
+
+    @classmethod
+    def for_url(cls, url: str, username: str, password: str) -> "BasicLogin":
+        token = base64.b64encode(f"{username}:{password}".encode("utf-8")).decode("ascii")
+        secrets.hide(token)
+        return cls(origin(url), f"Basic {token}")
+
+    def covers(self, url: httpx.URL) -> bool:
+        try:
+            return origin(url) == self.origin
+        except (httpx.InvalidURL, UnicodeError):
+            return False
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -125,7 +164,10 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         headers: dict[str, str] | None = None,
+        login: BasicLogin | None = None,
     ) -> Fetched:
+        """`login`: the source's HTTP Basic, sent only to its origin (BasicLogin.covers), unless the caller gives
+        its own Authorization header (an API token), which then stays the caller's."""
         host = urlsplit(url).hostname or ""
         req_headers = dict(headers or {})
         if etag:
@@ -138,7 +180,7 @@ class Fetcher:
             wait_until = time.monotonic() + self.cfg.fetch_deadline_seconds * 0.9
             try:
                 async with asyncio.timeout(self.cfg.fetch_deadline_seconds):
-                    return await self._get(url, req_headers, wait_until)
+                    return await self._get(url, req_headers, wait_until, login)
             except TimeoutError:
                 raise FetchTimeout(
                     f"không nhận đủ câu trả lời trong {self.cfg.fetch_deadline_seconds:g} giây (fetch_deadline_seconds)"
@@ -150,12 +192,20 @@ class Fetcher:
             except (httpx.InvalidURL, UnicodeError) as exc:  # an octal IPv4, a name IDNA cannot encode (redirect)
                 raise TransportError(f"địa chỉ không hợp lệ, không gửi yêu cầu: {exc}") from None
 
-    async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
+    async def _send(self, url: str, headers: dict[str, str], login: BasicLogin | None = None) -> httpx.Response:
         """The final response (streaming, caller closes it), following redirects by hand so that every
-        hop's address is checked before anything is sent to it."""
+        hop's address is checked before anything is sent to it, and the login is on the hops to its origin only
+        (httpx drops an Authorization header on a redirect to another origin but keeps it on an http→https upgrade
+        of the same host, and never puts it back on a hop that returns: not relied on, decided here each hop)."""
         request = self.client.build_request("GET", url, headers=headers)
+        own_auth = any(k.lower() == "authorization" for k in headers)
         for _hop in range(self.cfg.max_redirects + 1):
             await netguard.check(request.url, self._allow, self._resolve)
+            if login is not None and not own_auth:
+                if login.covers(request.url):
+                    request.headers["Authorization"] = login.header
+                else:
+                    request.headers.pop("Authorization", None)
             resp = await self.client.send(request, stream=True, follow_redirects=False)
             if resp.next_request is None:
                 return resp
@@ -163,9 +213,10 @@ class Fetcher:
             request = resp.next_request
         raise TransportError(f"chuyển hướng quá {self.cfg.max_redirects} lần (max_redirects)")
 
-    async def _get(self, url: str, headers: dict[str, str], wait_until: float) -> Fetched:  # noqa: C901
+    async def _get(self, url: str, headers: dict[str, str], wait_until: float,  # noqa: C901
+                   login: BasicLogin | None = None) -> Fetched:
         limit = int(self.cfg.max_body_mb * 1024 * 1024)
-        resp = await self._send(url, headers)
+        resp = await self._send(url, headers, login)
         held = 0  # bytes taken from the process-wide budget, given back however the fetch ends
         try:
             final = str(resp.url)
@@ -175,13 +226,15 @@ class Fetcher:
             if resp.status_code >= 400:
                 retry = parse_retry_after(resp.headers.get("retry-after"))
                 reason = resp.reason_phrase or ""
-                raise HttpStatusError(
+                err = HttpStatusError(
                     f"HTTP {resp.status_code} {reason}".strip()
                     + (f"; Retry-After {retry:g} s" if retry is not None else ""),
                     retry_after=retry,
                     http_status=resp.status_code,
                     body=await _error_body(resp),
                 )
+                err.auth_scheme = resp.headers.get("www-authenticate", "").strip().split(" ", 1)[0].lower()[:20]
+                raise err
             length = resp.headers.get("content-length", "")
             declared = int(length) if length.isascii() and length.isdigit() else None
             if declared is not None and declared > limit:

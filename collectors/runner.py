@@ -27,6 +27,7 @@ pass and reaches the caller; any other failure to store one batch is recorded on
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from collections import deque
@@ -40,8 +41,9 @@ from collectors import registry
 from collectors.base import Batch, CollectContext, FetchError
 from collectors.repairs import plan_url_repairs
 from vocab.item import Item
-from collectors.http import Fetcher
-from vocab.config import Config, SourceConfig, source_interval_refusal, source_url_refusal
+from collectors.http import BasicLogin, Fetcher
+from vocab.config import Config, SourceConfig, source_interval_refusal, source_login_refusal, source_url_refusal
+from vocab.secrets import SecretError, secret
 from vocab.numbers import fmt_num
 from collectors import netguard
 from collectors.netguard import Resolver
@@ -91,6 +93,33 @@ def backoff_seconds(cfg: Config, source: SourceConfig, failures: int, retry_afte
     if retry_after is not None:
         delay = max(delay, retry_after)
     return min(delay, cap)
+
+
+def missing_password(src: SourceConfig) -> str:
+    """A login source whose secret is not there: which variable, and the two ways to give it (vocab/secrets.py)."""
+    return (f"chưa có mật khẩu đăng nhập của nguồn {src.name} trên máy chủ: đặt biến môi trường {src.password_env} cho "
+            f"serve (rồi khởi động lại serve), hoặc tạo tệp bí mật {src.password_env} trong thư mục [secrets] dir "
+            "(chmod 600); xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»")
+
+
+def login_hint(src: SourceConfig, exc: FetchError) -> str:
+    """What a 401 of a source means (its WWW-Authenticate scheme, `FetchError.auth_scheme`): a login of another kind
+    than HTTP Basic asked for, its login refused, or a Basic login it does not have. An API's 401 (a token refused,
+    the scheme «bearer» or none) is said by its kind, not here."""
+    if exc.http_status != 401:
+        return ""
+    scheme = getattr(exc, "auth_scheme", "")
+    if scheme and scheme != "basic" and (src.username or scheme == "digest"):
+        return (f" (máy chủ đòi đăng nhập kiểu «{scheme}»; Lắng Nghe chỉ đăng nhập nguồn bằng HTTP Basic: không đọc "
+                "được nguồn này, xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»)")
+    if src.username:
+        return (f" (máy chủ từ chối đăng nhập «{src.username}»: kiểm tra mật khẩu trong {src.password_env}; đăng nhập "
+                "chỉ gửi tới đúng scheme, máy chủ và cổng của địa chỉ nguồn, nên một địa chỉ http:// chuyển sang "
+                "https:// cần ghi https:// vào địa chỉ)")
+    if scheme == "basic":
+        return (" (nguồn phải đăng nhập: đặt username và password_env của nguồn, ô «Tên đăng nhập» và «Biến môi trường "
+                "chứa mật khẩu» ở trang Nguồn tin; xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»)")
+    return ""
 
 
 class Runner:
@@ -200,6 +229,19 @@ class Runner:
             return await self._save_error(writer, src, started, "config",
                                           f"Không thu thập: {refused}. Sửa «Địa chỉ» của nguồn ở trang Nguồn tin.",
                                           None, None, 1)
+        refused = source_login_refusal(src.username, src.password_env, src.url)
+        if not refused and src.username:  # a feed behind a login (fix36): its password from the secret it names
+            try:
+                password = secret(src.password_env)
+            except SecretError as exc:
+                refused = str(exc)
+            else:
+                if password:
+                    ctx.fetch = functools.partial(fetcher.get, login=BasicLogin.for_url(src.url, src.username, password))
+                else:
+                    refused = missing_password(src)
+        if refused:  # a managed_sources row edited in the database, or the secret not there: said, not fetched
+            return await self._save_error(writer, src, started, "config", f"Không thu thập: {refused}.", None, None, 1)
         refused = source_interval_refusal(src.interval_minutes)
         if refused:  # not fetched, said on its health line; tried again after the default interval (a fix is seen
             # then, not after a back-off of hours); the other sources run (round 30, fix30)
@@ -210,8 +252,8 @@ class Runner:
             collector = registry.get(src.kind)
             batch = await collector.collect(src, ctx)
         except FetchError as exc:
-            return await self._save_error(writer, src, started, exc.kind, str(exc), exc.http_status, exc.retry_after,
-                                          failures)
+            return await self._save_error(writer, src, started, exc.kind, str(exc) + login_hint(src, exc),
+                                          exc.http_status, exc.retry_after, failures)
         except Exception as exc:  # a bug in one collector must not stop the others
             log.exception("collector %s crashed on %s", src.kind, src.name)
             return await self._save_error(writer, src, started, "crash", f"{type(exc).__name__}: {exc}", None, None,

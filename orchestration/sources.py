@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from vocab.config import (SOURCE_INTERVAL_MAX_MINUTES, Config, SourceConfig, configured_types_text,
-                          source_interval_refusal, source_url_refusal)
+                          source_interval_refusal, source_login_refusal, source_url_refusal)
 from vocab.numbers import fmt_num
 from vocab.labels import CONFIGURED_SOURCE_TYPES
 from store import users as store_users
@@ -45,6 +45,7 @@ def merge_sources(configured: Iterable[SourceConfig], managed: Iterable[dict[str
             name=name, kind=row["kind"], url=row["url"], outlet=row["outlet"],
             source_type=row.get("source_type") or "press", interval_minutes=float(row.get("interval_minutes") or 0),
             enabled=bool(row.get("enabled", True)), options=dict(row.get("options") or {}),
+            username=str(row.get("username") or ""), password_env=str(row.get("password_env") or ""),
         )
     return tuple(by_name[n] for n in order if n in by_name)
 
@@ -79,6 +80,10 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         "enabled": bool(src.get("enabled", True)),
         "options": dict(src.get("options") or {}),
         "removed": bool(src.get("removed", False)),
+        # a feed behind a login (fix36): the user name and the name of the secret holding the password, never the
+        # password (the form has no box for it); both or neither, as in langnghe.toml
+        "username": str(src.get("username") or "").strip(),
+        "password_env": str(src.get("password_env") or "").strip(),
     }
     if not NAME_RE.match(out["name"]):
         raise ValueError("Tên nguồn chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2–64 ký tự.")
@@ -87,6 +92,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
     if not re.match(r"^https?://[^\s/]+", out["url"]):
         raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
     if (refused := source_url_refusal(out["url"])) and not out["removed"]:  # round 32 (hostile35): never stored
+        raise ValueError(f"Không lưu: {refused}.")
+    if (refused := source_login_refusal(out["username"], out["password_env"], out["url"])) and not out["removed"]:
         raise ValueError(f"Không lưu: {refused}.")
     if not out["outlet"]:
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
@@ -108,4 +115,5 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
 def as_row(s: SourceConfig) -> dict[str, Any]:
     return {"name": s.name, "kind": s.kind, "url": s.url, "outlet": s.outlet, "source_type": s.source_type,
             "interval_minutes": s.interval_minutes, "enabled": s.enabled,
-            "options": dict(s.options) if isinstance(s.options, dict) else {}}
+            "options": dict(s.options) if isinstance(s.options, dict) else {}, "username": s.username,
+            "password_env": s.password_env}

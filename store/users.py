@@ -197,7 +197,7 @@ def list_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, 
 # --- admin-managed sources (config store) ------------------------------------------------------
 
 _SOURCE_COLS = ("name", "kind", "url", "outlet", "source_type", "interval_minutes", "enabled", "options", "removed",
-                "updated_by", "updated_at")
+                "username", "password_env", "updated_by", "updated_at")
 
 
 def list_managed_sources(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
@@ -211,16 +211,18 @@ def upsert_managed_source(cur: "duckdb.DuckDBPyConnection", src: dict[str, Any],
     cur.execute(
         """
         INSERT INTO managed_sources (name, kind, url, outlet, source_type, interval_minutes, enabled, options,
-                                     removed, updated_by, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     removed, username, password_env, updated_by, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET
             kind = excluded.kind, url = excluded.url, outlet = excluded.outlet, source_type = excluded.source_type,
             interval_minutes = excluded.interval_minutes, enabled = excluded.enabled, options = excluded.options,
-            removed = excluded.removed, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+            removed = excluded.removed, username = excluded.username, password_env = excluded.password_env,
+            updated_by = excluded.updated_by, updated_at = excluded.updated_at
         """,
         [src["name"], src["kind"], src["url"], src["outlet"], src.get("source_type", "press"),
          float(src.get("interval_minutes", 0) or 0), bool(src.get("enabled", True)),
-         json.dumps(src.get("options") or {}, ensure_ascii=False), bool(src.get("removed", False)), username, now],
+         json.dumps(src.get("options") or {}, ensure_ascii=False), bool(src.get("removed", False)),
+         src.get("username") or "", src.get("password_env") or "", username, now],
     )
 
 

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -277,6 +278,10 @@ class SourceConfig:
     interval_minutes: float = 0.0  # 0 = schedule.default_interval_minutes
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    # a feed behind a login (fix36): HTTP Basic to the url's own origin only (collectors/http.py); the password is
+    # the secret named by password_env (vocab/secrets.py), never written here. Both or neither (source_login_refusal)
+    username: str = ""
+    password_env: str = ""
 
 
 @dataclass(frozen=True)
@@ -663,6 +668,9 @@ def _check_source_url(src: SourceConfig) -> None:
     refused = source_url_refusal(src.url)
     if refused:
         raise ConfigError(f"[sources] {src.name}: {refused}")
+    refused = source_login_refusal(src.username, src.password_env, src.url)
+    if refused:
+        raise ConfigError(f"[sources] {src.name}: {refused}")
 
 
 # A user name and password written into a source's address («https://canbo:matkhau@intranet/rss») were sent as HTTP
@@ -690,7 +698,46 @@ def source_url_refusal(url: Any) -> str | None:
         return None
     return (f"địa chỉ {url_without_credentials(str(url))[:200]!r} có tên đăng nhập hoặc mật khẩu (phần «…@» trước tên "
             "máy chủ): mật khẩu không được ghi trong cấu hình, vì nó hiện trong nhật ký, trên trang Nguồn tin và trong "
-            "bản sao lưu. Bỏ phần «…@» khỏi địa chỉ (nguồn phải đăng nhập qua địa chỉ thì không đọc được)")
+            "bản sao lưu. Bỏ phần «…@» khỏi địa chỉ; nguồn phải đăng nhập thì ghi tên đăng nhập vào username (ô «Tên "
+            "đăng nhập» ở trang Nguồn tin) và tên biến môi trường hoặc tệp bí mật chứa mật khẩu vào password_env (ô «Biến "
+            "môi trường chứa mật khẩu»), xem docs/SOURCES.md, mục «Nguồn phải đăng nhập»")
+
+
+# password_env names a secret (vocab/secrets.py: an environment variable or a file in [secrets] dir): the project's
+# prefix and upper case, so that a password typed into the box by mistake is refused, and never quoted back
+PASSWORD_ENV_RE = re.compile(r"^LANGNGHE_[A-Z0-9_]{1,100}$")
+USERNAME_MAX_CHARS = 200
+
+
+def source_login_refusal(username: Any, password_env: Any, url: Any = "") -> str | None:
+    """Why a source's login (username + password_env, fix36) cannot be kept (Vietnamese, for a ConfigError, the form
+    and a health line), None when it can or when the source has none. The password itself is never in these
+    settings, and what is refused is never quoted (a password written in the wrong box must not be shown back)."""
+    if not isinstance(username, str) or not isinstance(password_env, str):
+        return "username và password_env phải là chuỗi"
+    user, env = username, password_env
+    if not user and not env:
+        return None
+    if not user or not env:
+        missing = "username (tên đăng nhập)" if not user else "password_env (biến môi trường chứa mật khẩu)"
+        return (f"nguồn phải đăng nhập cần cả username lẫn password_env; thiếu {missing}. Bỏ cả hai nếu nguồn không "
+                "cần đăng nhập")
+    if user != user.strip() or len(user) > USERNAME_MAX_CHARS or ":" in user \
+            or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in user):
+        return (f"username (tên đăng nhập) không dùng được: không có dấu «:», ký tự điều khiển hay khoảng trắng ở hai "
+                f"đầu, tối đa {USERNAME_MAX_CHARS} ký tự (HTTP Basic)")
+    if not PASSWORD_ENV_RE.match(env):
+        return ("password_env (biến môi trường chứa mật khẩu) phải là tên biến môi trường hoặc tệp bí mật chứa mật "
+                "khẩu, dạng LANGNGHE_TEN_BIEN (chữ "
+                "in hoa không dấu, số, «_»), không phải mật khẩu: mật khẩu đặt trong biến hoặc tệp đó (vocab/secrets.py)")
+    try:
+        scheme = urlsplit(str(url).strip()).scheme.lower() if url else "https"
+    except ValueError:
+        scheme = ""
+    if scheme not in _WEB_SCHEMES:
+        return ("username và password_env chỉ dùng cho nguồn http:// hoặc https:// (hộp thư email_inbox đăng nhập bằng "
+                "options username_env và password_env)")
+    return None
 
 
 def _check_parts(sections: dict[str, Any], where: str = "") -> None:

@@ -56,6 +56,12 @@ def secret(name: str, *, env: Mapping[str, str] | None = None, directory: str | 
     return _remember(p.read_text(encoding="utf-8").strip()) or None
 
 
+def hide(value: str) -> None:
+    """Have RedactSecrets hide `value` too: a form of a secret that is as good as it (a source's HTTP Basic
+    credentials, base64 of «user:password», collectors/http.py)."""
+    _remember(value)
+
+
 def _remember(value: str) -> str:
     if value:
         _read.add(value)

@@ -287,7 +287,8 @@ def _manage(health: list[dict]) -> None:
             ui.flash("edit")
     with tab_add:
         _form("src_add", {"name": "", "kind": "rss", "url": "", "outlet": "", "source_type": "press",
-                          "interval_minutes": 0.0, "enabled": True, "options": {}}, kinds, editing=False)
+                          "interval_minutes": 0.0, "enabled": True, "options": {}, "username": "", "password_env": ""},
+              kinds, editing=False)
         ui.flash("add")
 
 
@@ -320,6 +321,19 @@ def interval_minutes(value: float | None) -> int:
     return int(round(float(value or 0)))
 
 
+# a feed behind a login (fix36): the user name and the name of the secret holding the password; the password itself
+# is never typed here (it would be stored, audited and backed up with the row), it is set on the server
+ADDRESS_HELP = ("Không ghi tên đăng nhập hay mật khẩu vào địa chỉ («https://ten:matkhau@…» bị từ chối): nguồn phải "
+                "đăng nhập thì điền hai ô bên dưới.")
+USERNAME_HELP = ("Chỉ cho nguồn phải đăng nhập (RSS của cổng thông tin nội bộ…): tên đăng nhập HTTP Basic (username "
+                 "trong langnghe.toml), gửi kèm mật khẩu chỉ tới đúng máy chủ của địa chỉ nguồn (cùng http/https, tên "
+                 "máy và cổng), không gửi khi bị chuyển hướng sang nơi khác. Để trống cả hai ô nếu nguồn công khai.")
+PASSWORD_ENV_HELP = ("Tên biến môi trường hoặc tệp bí mật chứa mật khẩu (password_env), dạng LANGNGHE_TEN_BIEN, "
+                     "không phải mật khẩu. Quản trị máy chủ đặt mật khẩu vào biến môi trường đó của serve, hoặc vào "
+                     "tệp cùng tên trong thư mục [secrets] dir (chmod 600); trang này không nhận và không lưu mật "
+                     "khẩu. Thiếu mật khẩu thì dòng của nguồn ở bảng trên báo tên biến cần đặt.")
+
+
 def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
     refused = source_interval_refusal(cur.get("interval_minutes") or 0) if editing else None
     if refused:  # the runner does not fetch it, and its health line says the same (collectors.runner)
@@ -335,7 +349,12 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
                                index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0,
                                placeholder="Chọn loại nguồn")
-        url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
+        url = st.text_input("Địa chỉ (http/https)", value=cur["url"], help=ADDRESS_HELP)
+        c = st.columns(2)
+        username = c[0].text_input("Tên đăng nhập", value=cur.get("username") or "", help=USERNAME_HELP,
+                                   placeholder="để trống nếu nguồn không cần đăng nhập")
+        password_env = c[1].text_input("Biến môi trường chứa mật khẩu", value=cur.get("password_env") or "",
+                                       help=PASSWORD_ENV_HELP, placeholder="LANGNGHE_…")
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
         interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0, max_value=sources_store.SOURCE_INTERVAL_MAX_MINUTES,
@@ -354,7 +373,8 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
             ui.set_flash("Tùy chọn phải là một đối tượng JSON, ví dụ {\"query\": \"Uông Bí\"}.", ok=False, where=where)
             st.rerun()
         new = {"name": cur["name"] if editing else name, "kind": kind, "url": url, "outlet": outlet,
-               "source_type": stype, "interval_minutes": interval, "enabled": enabled, "options": opts}
+               "source_type": stype, "interval_minutes": interval, "enabled": enabled, "options": opts,
+               "username": username, "password_env": password_env}
         if not editing and new["name"].strip().lower() in {s.name for s in data.effective_sources()}:
             ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False, where=where)
             st.rerun()
