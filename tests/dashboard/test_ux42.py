@@ -38,3 +38,36 @@ def test_a_province_is_no_row_of_the_2025_units(tmp_path):
     assert place_units(["tỉnh Nghệ An", "phường Trường Vinh (TP Vinh cũ)"], [PROVINCE, WARD]) == ["Phường Trường Vinh"]
     assert place_units(["tỉnh Nghệ An"], [PROVINCE]) == []  # not its label either
     assert place_units(["phường Trường Vinh"], [PROVINCE, WARD], corrected=True) == ["phường Trường Vinh"]
+
+
+def test_the_console_channel_is_offered_only_in_the_demo_or_when_configured(tmp_path):
+    """ux41's walk: a real install's Thông báo offered «Màn hình máy chủ (demo)», which prints on the server's console
+    and reaches no one. Shipped config ([notify.console] enabled = false): neither the subscription form nor the
+    admin's «Gửi thử» offers it, and a save to it is refused; the demo's config turns it on (devtools/demo.toml)."""
+    import pytest
+
+    from dashboard import data_notify as dn
+    from devtools import DEMO_CONFIG_PATH
+    from orchestration.accounts import User
+    from orchestration.notify import channel_offered
+    from store import notify as store_notify
+    from tests.dashboard.conftest import Env, discard, no_exception
+    from vocab import config as config_mod
+
+    e = Env(tmp_path, notify={"console": {"enabled": False}})
+    try:
+        e.add_users()
+        at = e.page("notifications", "admin").run()
+        no_exception(at)
+        kinds = [s for s in at.selectbox if s.label == "Kênh"]
+        assert len(kinds) == 2 and all("Màn hình máy chủ (demo)" not in s.options for s in kinds), kinds
+        assert "Thư điện tử (SMTP)" in kinds[0].options
+        with pytest.raises(ValueError, match="không dùng được"):
+            dn.save(User("chuyenvien", "Cán bộ chuyenvien", "analyst"),
+                    store_notify.Subscription(0, "chuyenvien", "console", "chuyenvien"))
+        assert not channel_offered(e.cfg, "console") and channel_offered(e.cfg, "email")
+    finally:
+        discard(e)
+    shipped = make_config(tmp_path / "shipped")
+    assert not channel_offered(shipped, "console")
+    assert channel_offered(config_mod.load(DEMO_CONFIG_PATH), "console")
