@@ -71,3 +71,66 @@ def test_the_console_channel_is_offered_only_in_the_demo_or_when_configured(tmp_
     shipped = make_config(tmp_path / "shipped")
     assert not channel_offered(shipped, "console")
     assert channel_offered(config_mod.load(DEMO_CONFIG_PATH), "console")
+
+
+
+OLD_SEARCH_HELP = """**Cách tìm**
+- `lũ lụt`: tin có cả hai từ; tin có "lũ lụt" liền nhau xếp trước.
+- `"bụi than"`: đúng cụm từ, các từ liền nhau.
+- `than AND bụi`: AND có thể bỏ, mọi từ đều phải có.
+- `lũ OR "sạt lở"`: một trong hai nhóm.
+- `ô nhiễm -"bổ nhiệm"`: dấu trừ loại tin có từ hoặc cụm từ đó.
+
+Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới"). Gõ có dấu thì khớp đúng tiếng có dấu đó
+(và tiếng không dấu trong tin viết không dấu); gõ không dấu thì khớp mọi cách bỏ dấu: "o nhiem" ra "ô nhiễm".
+Địa danh gõ có dấu (`Vàng Danh`) cũng ra tin có dấu mà địa danh lại viết không dấu ("ở Vang Danh", "phường vang danh",
+"tối qua ở vang danh") khi hệ thống đã nhận ra đó là địa danh; "vang danh" nghĩa là nổi tiếng thì không. Muốn không
+sót cách viết nào, gõ không dấu (`vang danh`): ra mọi tin có hai tiếng đó, kể cả nghĩa khác.
+Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
+OLD_WATCH_HELP = ("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
+                  "không dấu. Địa danh gõ có dấu (Vàng Danh) cũng khớp tin có dấu viết địa danh đó không dấu (\"ở Vang "
+                  "Danh\") khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được "
+                  "ghi nhật ký.")
+
+
+def test_quang_ninhs_help_reads_as_before():
+    """Tin bài's «Cách tìm» and Theo dõi's caption, now built from the area's names: Quảng Ninh's words unchanged
+    (the help is markdown: a line break inside a paragraph is a space)."""
+    from dashboard.labels import search_help, watch_help
+    from dashboard.places import QUANG_NINH_EXAMPLES
+
+    assert search_help(QUANG_NINH_EXAMPLES).split() == OLD_SEARCH_HELP.split()
+    assert search_help(QUANG_NINH_EXAMPLES).split("\n\n")[0] == OLD_SEARCH_HELP.split("\n\n")[0]  # the list's lines
+    assert watch_help(QUANG_NINH_EXAMPLES) == OLD_WATCH_HELP
+    assert QUANG_NINH_EXAMPLES["watch"] == '"bãi thải" OR "đất đá thải" -"Cẩm Phả"'
+
+
+def test_another_areas_help_gives_its_own_names(tmp_path):
+    """ux41's walk left Quảng Ninh's names in a Nghệ An office's Tin bài search help («Vàng Danh», «ở Vang Danh»),
+    Theo dõi's caption and «Từ khóa» example («-"Cẩm Phả"»), Chủ đề's keyword box («"bụi than"») and Nguồn tin's JSON
+    example ({"query": "Uông Bí"}): each now gives the area's own."""
+    from tests.dashboard.conftest import Env, discard, no_exception, texts
+
+    e = Env(tmp_path, seeded=True, area={"province": "Nghệ An", "name": "phường Trường Vinh", "focus": "Trường Vinh"})
+    try:
+        said = []
+        for module in ("explorer", "watch", "topics"):
+            at = e.page(module, "admin").run()
+            no_exception(at)
+            said += [str(w.proto.placeholder) for w in at.text_input] + [str(w.proto.help) for w in at.text_input]
+            if module == "watch":
+                said.append(texts(at))
+        at = e.page("sources", "admin").run()
+        options = [t for t in at.text_area if t.label.startswith("Tùy chọn riêng")][-1]  # «Thêm nguồn»'s
+        options.set_value("[1]")
+        next(b for b in at.button if b.label == "Thêm nguồn").click().run()
+        no_exception(at)
+        said.append(texts(at))
+        joined = "\n".join(said)
+        assert '`Trường Vinh`' in joined and '"ở Truong Vinh", "phường truong vinh", "tối qua ở truong vinh"' in joined
+        assert "(Trường Vinh) cũng khớp" in joined and '"rác thải" OR "bãi rác" -"Anh Sơn"' in joined
+        assert '"rác thải"' in joined and 'ví dụ {"query": "Trường Vinh"}' in joined, joined[-600:]
+        for qn in ("Uông Bí", "Vàng Danh", "Vang Danh", "vang danh", "Cẩm Phả", "bụi than", "bãi thải"):
+            assert qn not in joined, (qn, [s for s in said if qn in s][:1])
+    finally:
+        discard(e)
