@@ -134,3 +134,71 @@ def test_another_areas_help_gives_its_own_names(tmp_path):
             assert qn not in joined, (qn, [s for s in said if qn in s][:1])
     finally:
         discard(e)
+
+
+def test_a_user_changes_her_own_password(tmp_path):
+    """ux41's walk: staff could not change their own password (only an admin's «Đặt lại mật khẩu» or `langnghe users
+    passwd`), so the first one the admin typed stayed theirs. The account service's «Đổi mật khẩu»: the current
+    password asked, the sign-in's rules and lockout, audited, her other sessions ended and this one kept."""
+    import pytest
+
+    from orchestration.accounts import AuthError, AuthService, AuthSettings
+    from store import users as store_users
+
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_logins": 3, "lockout_minutes": 10})
+    with database(cfg.storage.db_path) as db:
+        svc = AuthService(db, AuthSettings.from_config(cfg))
+        svc.create_user("tran.binh", "mat-khau-dau-tien", "analyst", by="quantri")
+        here = svc.login("tran.binh", "mat-khau-dau-tien", client="10.0.0.5").token
+        there = svc.login("tran.binh", "mat-khau-dau-tien", client="10.0.0.6").token
+        new = "mat-khau-cua-binh"
+        for args, said in ((("mat-khau-dau-tien", new, new + "x"), "không khớp"),
+                           (("mat-khau-dau-tien", "ngan", "ngan"), "ít nhất 10 ký tự"),
+                           (("mat-khau-dau-tien", "mat-khau-dau-tien", "mat-khau-dau-tien"), "phải khác"),
+                           (("sai-mat-khau-1", new, new), "Mật khẩu hiện tại không đúng.")):
+            with pytest.raises(AuthError, match=said):
+                svc.change_own_password("tran.binh", *args, client="10.0.0.5", token=here)
+        svc.change_own_password("tran.binh", "mat-khau-dau-tien", new, new, client="10.0.0.5", token=here)
+        assert svc.check(here)[1] == "ok" and svc.check(there)[1] == "revoked"
+        assert not svc.login("tran.binh", "mat-khau-dau-tien", client="10.0.0.7").ok
+        assert svc.login("tran.binh", new, client="10.0.0.7").ok
+        with db.read() as cur:
+            rows = cur.execute("SELECT username, action, target, CAST(detail AS VARCHAR) FROM dashboard_audit "
+                               "WHERE action = 'user.password'").fetchall()
+        assert [r[:3] for r in rows] == [("tran.binh", "user.password", "tran.binh")] and "đã đổi" not in rows[0][3]
+        assert "mat-khau" not in rows[0][3]
+        # the sign-in's lockout: three wrong current passwords from one address, and then nothing is checked there
+        for k in range(3):
+            with pytest.raises(AuthError) as exc:
+                svc.change_own_password("tran.binh", f"doan-sai-{k}", "mat-khau-moi-nua", "mat-khau-moi-nua",
+                                        client="10.0.0.5", token=here)
+        assert "quá nhiều lần" in str(exc.value) and "10 phút" in str(exc.value)
+        with pytest.raises(AuthError, match="quá nhiều lần"):
+            svc.change_own_password("tran.binh", new, "mat-khau-moi-nua", "mat-khau-moi-nua", client="10.0.0.5",
+                                    token=here)
+        assert not svc.login("tran.binh", new, client="10.0.0.5").ok  # the same pair as a sign-in's
+        with db.read() as cur:
+            assert store_users.pair_failures(cur, "tran.binh", "10.0.0.5")[0]["failures"] == 3
+
+
+def test_the_sidebar_offers_change_password_and_keeps_the_session(demo_env):
+    """Signed in through the gate, «Đổi mật khẩu» in the sidebar: Vietnamese answers, and the page stays signed in."""
+    from tests.dashboard.conftest import PASSWORD
+
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("xem")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert any(e.label == "Đổi mật khẩu" for e in at.sidebar.expander)
+    at.text_input(key="pw_current").set_value("khong-dung-dau")
+    at.text_input(key="pw_new").set_value("mat-khau-moi-cua-xem")
+    at.text_input(key="pw_again").set_value("mat-khau-moi-cua-xem")
+    next(b for b in at.button if b.label == "Đổi mật khẩu").click().run()
+    assert [e.value for e in at.error] == ["Mật khẩu hiện tại không đúng."]
+    at.text_input(key="pw_current").set_value(PASSWORD)
+    at.text_input(key="pw_new").set_value("mat-khau-moi-cua-xem")
+    at.text_input(key="pw_again").set_value("mat-khau-moi-cua-xem")
+    next(b for b in at.button if b.label == "Đổi mật khẩu").click().run()
+    assert not at.error and any("Đã đổi mật khẩu" in s.value for s in at.success), [s.value for s in at.success]
+    assert at.session_state["user"]["username"] == "xem" and not [t for t in at.text_input if t.key == "login_user"]
+    assert demo_env.auth.login("xem", "mat-khau-moi-cua-xem").ok
