@@ -9,6 +9,7 @@ from devtools import synth
 from store import dashboard as q
 from store.db import utcnow
 from store.reports import place_units
+from dashboard import gate
 from tests.conftest import database, make_config
 
 PROVINCE = {"name": "Tỉnh Nghệ An", "level": "province", "name_2025": "Tỉnh Nghệ An", "province": "Nghệ An",
@@ -182,23 +183,27 @@ def test_a_user_changes_her_own_password(tmp_path):
 
 
 def test_the_sidebar_offers_change_password_and_keeps_the_session(demo_env):
-    """Signed in through the gate, «Đổi mật khẩu» in the sidebar: Vietnamese answers, and the page stays signed in."""
+    """Signed in through the gate, the sidebar's «Đổi mật khẩu» opens the form (no password box before it is asked
+    for): Vietnamese answers, and the page stays signed in."""
     from tests.dashboard.conftest import PASSWORD
 
     at = demo_env.app().run()
     at.text_input(key="login_user").set_value("xem")
     at.text_input(key="login_password").set_value(PASSWORD)
     at.button[0].click().run()
-    assert any(e.label == "Đổi mật khẩu" for e in at.sidebar.expander)
-    at.text_input(key="pw_current").set_value("khong-dung-dau")
-    at.text_input(key="pw_new").set_value("mat-khau-moi-cua-xem")
-    at.text_input(key="pw_again").set_value("mat-khau-moi-cua-xem")
-    next(b for b in at.button if b.label == "Đổi mật khẩu").click().run()
-    assert [e.value for e in at.error] == ["Mật khẩu hiện tại không đúng."]
-    at.text_input(key="pw_current").set_value(PASSWORD)
-    at.text_input(key="pw_new").set_value("mat-khau-moi-cua-xem")
-    at.text_input(key="pw_again").set_value("mat-khau-moi-cua-xem")
-    next(b for b in at.button if b.label == "Đổi mật khẩu").click().run()
-    assert not at.error and any("Đã đổi mật khẩu" in s.value for s in at.success), [s.value for s in at.success]
+    assert not [t for t in at.text_input if t.key in ("pw_current", "login_password")]
+    at.sidebar.button(key="pw_open").click().run()
+
+    def change(current: str) -> None:
+        at.text_input(key="pw_current").set_value(current)
+        at.text_input(key="pw_new").set_value("mat-khau-moi-cua-xem")
+        at.text_input(key="pw_again").set_value("mat-khau-moi-cua-xem")
+        next(b for b in at.button if b.label == "Lưu").click().run()
+
+    change("khong-dung-dau")
+    assert [e.value for e in at.sidebar.error] == ["Mật khẩu hiện tại không đúng."]
+    change(PASSWORD)
+    assert not at.error and [s.value for s in at.sidebar.success] == [gate.PASSWORD_CHANGED]
     assert at.session_state["user"]["username"] == "xem" and not [t for t in at.text_input if t.key == "login_user"]
+    assert not [t for t in at.text_input if t.key == "pw_current"]  # closed again
     assert demo_env.auth.login("xem", "mat-khau-moi-cua-xem").ok
