@@ -28,7 +28,14 @@ MAX_PLACE_CHARS = 100
 
 
 def channels() -> dict[str, str]:
+    """Every channel's label, for naming what is saved or logged (a console subscription made in the demo)."""
     return registry.labels()
+
+
+def offered_channels() -> dict[str, str]:
+    """The channels the forms offer (orchestration.notify.channel_offered: the console only in the demo or when
+    configured), in `channels()`' order."""
+    return {n: label for n, label in registry.labels().items() if notify_service.channel_offered(data.config(), n)}
 
 
 def email_configured() -> bool:
@@ -94,6 +101,9 @@ def save(user: User, sub: store_notify.Subscription) -> int:
         raise PermissionError("Chỉ sửa được đăng ký nhận thông báo của chính mình.")
     if sub.channel not in registry.names():
         raise ValueError(f"Kênh không hợp lệ: {sub.channel}")
+    if not notify_service.channel_offered(data.config(), sub.channel):  # the console on a real install (ux42)
+        raise ValueError(f"Kênh «{registry.labels().get(sub.channel, sub.channel)}» không dùng được ở hệ thống này; "
+                         "chọn kênh khác.")
     if not sub.address.strip() and getattr(registry.get(sub.channel), "demo", False):
         # the demo console prints for whoever watches the server: it needs no address, the user's name labels it
         # (it was refused with a list of e-mail, Telegram, webhook and Zalo addresses, round 25's walk)

@@ -136,6 +136,7 @@ def require_login() -> User:
                 st.session_state["_cookie_dropped"] = True
                 st.session_state["_cookie_write"] = None  # clear it in the browser
                 st.rerun()
+            _password_form(auth, user, token)
         return user
 
     if from_cookie:  # a stale cookie: forget it here and in the browser
@@ -162,6 +163,50 @@ def require_login() -> User:
     cookie_sent()  # the login form drawn to the end: a sign-out's clearing script is not sent again on every run
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises
+
+
+PASSWORD_CHANGED = ("Đã đổi mật khẩu. Lần đăng nhập sau dùng mật khẩu mới; bạn vẫn đăng nhập ở đây, các nơi khác "
+                    "(máy, trình duyệt khác) phải đăng nhập lại.")
+
+
+def _password_form(auth: AuthService, user: User, token: str | None) -> None:
+    """«Đổi mật khẩu» in the sidebar, for whoever is signed in (ux42, round 32: only an admin's «Đặt lại mật khẩu» or
+    `langnghe users passwd` changed one, so the first password the admin typed stayed the user's). The rules, the
+    lockout and the audit are the account service's (`AuthService.change_own_password`); this session is kept.
+    A button opens the form: no password box is on a signed-in page until asked for (the walks, and a password
+    manager, take one for the sign-in form)."""
+    from orchestration.accounts import AuthError
+
+    done = st.session_state.pop("_pw_done", None)
+    if done:
+        st.success(done)
+    if not st.session_state.get("_pw_open"):
+        if st.button("Đổi mật khẩu", key="pw_open", icon=":material/key:"):
+            st.session_state["_pw_open"] = True
+            st.rerun()
+        return
+    with st.form("own_password", clear_on_submit=True, enter_to_submit=True):
+        st.markdown("**Đổi mật khẩu**")
+        current = st.text_input("Mật khẩu hiện tại", type="password", key="pw_current")
+        new = st.text_input(f"Mật khẩu mới (ít nhất {auth.s.min_password_length} ký tự)", type="password",
+                            key="pw_new")
+        again = st.text_input("Nhập lại mật khẩu mới", type="password", key="pw_again")
+        c = st.columns(2)
+        submitted = c[0].form_submit_button("Lưu", type="primary", width="stretch")
+        closed = c[1].form_submit_button("Đóng", width="stretch")
+    if closed:
+        st.session_state.pop("_pw_open", None)
+        st.rerun()
+    if submitted:
+        try:
+            auth.change_own_password(user.username, current, new, again, client=_client(auth.s.trusted_proxies),
+                                     token=token)
+        except AuthError as exc:
+            st.error(str(exc))
+            return
+        st.session_state.pop("_pw_open", None)
+        st.session_state["_pw_done"] = PASSWORD_CHANGED
+        st.rerun()
 
 
 def cookie_sent() -> None:

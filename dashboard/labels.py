@@ -278,3 +278,49 @@ def map_shades_text(counts: dict[str, int]) -> str:
     where = md(at_top[0], 60) if len(at_top) == 1 else f"{number(len(at_top))} đơn vị"
     return (f"Màu các ô: xanh càng đậm càng nhiều tin kỳ này (đậm nhất: {number(top)} tin, {where}); ô xám: không có "
             "tin. Màu vòng tròn: tỷ lệ tin tiêu cực, theo thang bên phải.")
+
+
+# --- the area's names in help text (ux42: Quảng Ninh's stayed in Tin bài's and Theo dõi's help, Nguồn tin's example) --
+
+_UNIT_WORDS = ("phường", "xã", "thị trấn", "đặc khu")
+
+
+def _unmarked_forms(ex: dict[str, str]) -> tuple[str, str]:
+    """«"ở Vang Danh", "phường vang danh", "tối qua ở vang danh"» and «"ở Vang Danh"» for `ex`'s place: how an item
+    writes it without marks (the unit word only when `ex["ward"]` is that unit word and the place)."""
+    from vocab.folding import fold, strip_marks
+
+    place = ex["place"]
+    at = f'"ở {strip_marks(place)}"'
+    kind = ex["ward"][: -len(place)].strip() if ex["ward"].endswith(" " + place) else ""
+    forms = [at, *([f'"{kind} {fold(place)}"'] if kind in _UNIT_WORDS else []), f'"tối qua ở {fold(place)}"']
+    return ", ".join(forms), at
+
+
+def search_help(ex: dict[str, str]) -> str:
+    """Tin bài's «Cách tìm» with the area's names (`data.area_examples`); Quảng Ninh's reads as it always did."""
+    from vocab.folding import fold
+
+    issue, place = ex["issue"], ex["place"]
+    forms, _at = _unmarked_forms(ex)
+    meaning = ex.get("meaning") or "mang nghĩa khác"
+    return f"""**Cách tìm**
+- `lũ lụt`: tin có cả hai từ; tin có "lũ lụt" liền nhau xếp trước.
+- `"{issue}"`: đúng cụm từ, các từ liền nhau.
+- `{" AND ".join(reversed(issue.split()))}`: AND có thể bỏ, mọi từ đều phải có.
+- `lũ OR "sạt lở"`: một trong hai nhóm.
+- `ô nhiễm -"bổ nhiệm"`: dấu trừ loại tin có từ hoặc cụm từ đó.
+
+Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới"). Gõ có dấu thì khớp đúng tiếng có dấu đó
+(và tiếng không dấu trong tin viết không dấu); gõ không dấu thì khớp mọi cách bỏ dấu: "o nhiem" ra "ô nhiễm".
+Địa danh gõ có dấu (`{place}`) cũng ra tin có dấu mà địa danh lại viết không dấu ({forms}) khi hệ thống đã nhận ra đó là địa danh; "{fold(place)}" {meaning} thì không. Muốn không
+sót cách viết nào, gõ không dấu (`{fold(place)}`): ra mọi tin có {"hai tiếng" if len(place.split()) == 2 else "các tiếng"} đó, kể cả nghĩa khác.
+Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
+
+
+def watch_help(ex: dict[str, str]) -> str:
+    """Theo dõi's caption on its queries, with the area's place (`data.area_examples`)."""
+    _forms, at = _unmarked_forms(ex)
+    return ("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
+            f"không dấu. Địa danh gõ có dấu ({ex['place']}) cũng khớp tin có dấu viết địa danh đó không dấu ({at}) "
+            "khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được ghi nhật ký.")

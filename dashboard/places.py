@@ -58,7 +58,8 @@ _TYPE_WORDS = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn "
                ("Huyện ", "huyện "), ("Xã ", "xã "), ("Quận ", "quận "), ("Đặc khu ", "đặc khu "))
 QUANG_NINH_EXAMPLES = {"unit": "phường Uông Bí", "old": "phường Trưng Vương, TP Uông Bí", "place": "Vàng Danh",
                        "ward": "phường Vàng Danh", "town": "Uông Bí", "issue": "bụi than",
-                       "talk": "xe chở than gây bụi"}
+                       "talk": "xe chở than gây bụi", "watch": '"bãi thải" OR "đất đá thải" -"Cẩm Phả"',
+                       "meaning": "nghĩa là nổi tiếng"}
 
 
 def _in_text(name: str) -> str:
@@ -73,7 +74,9 @@ def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, 
     (ux41, round 32: a Nghệ An office read «Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…)» and «Đề nghị UBND
     phường Uông Bí…»): `unit`, a 2025 unit («phường Trường Vinh»); `old`, an old unit counted in it with its old
     district («phường Bến Thủy, TP Vinh»); `place`, a name to type (the focus, else the unit's name); `ward`, a unit
-    a collaborator writes and `talk`, what people there say; `town`, a name to search, `issue`, a phrase to search. The focus's own units first. Quảng Ninh keeps the examples its pages always gave; {} when the list has nothing of the area."""
+    a collaborator writes and `talk`, what people there say; `town`, a name to search, `issue`, a phrase to search;
+    `watch`, a watchlist's query leaving another old district out (Theo dõi, ux42); `meaning`, Quảng Ninh's only, what
+    the place's name means unmarked («vang danh»: nổi tiếng; Tin bài's search help). The focus's own units first. Quảng Ninh keeps the examples its pages always gave; {} when the list has nothing of the area."""
     if _short(province) == "quảng ninh" and _short(focus) in ("uông bí", ""):
         return dict(QUANG_NINH_EXAMPLES)
     if not path.exists():
@@ -84,6 +87,7 @@ def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, 
     if not len(df):
         return {}
     f = focus.strip().casefold()
+    everywhere = df
     if f:
         own = df[df["old_district"].str.casefold().str.endswith(" " + f)
                  | df["new_ward"].str.casefold().str.endswith(" " + f)]
@@ -92,5 +96,10 @@ def area_examples(province: str, focus: str, path: Path = MAPPING) -> dict[str, 
     unit = _in_text(r["new_ward"])
     old = _in_text(r["old_ward"]) + (f", {_in_text(r['old_district'])}" if r["old_district"] else "")
     place = focus.strip() or r["new_ward"].split(" ", 1)[-1]
+    # a name to leave out of a watchlist (Theo dõi's «Ví dụ: … -"Cẩm Phả"»): another old district of the province
+    others = [d for d in dict.fromkeys(everywhere["old_district"]) if d and d != r["old_district"]
+              and not d.casefold().endswith(" " + f)] if len(everywhere) else []
+    other = _in_text(others[0]).split(" ", 1)[-1] if others else ""
+    watch = '"rác thải" OR "bãi rác"' + (f' -"{other}"' if other else "")
     return {"unit": unit, "old": old, "place": place, "ward": unit, "town": place, "issue": "rác thải",
-            "talk": "rác thải không được thu gom"}
+            "talk": "rác thải không được thu gom", "watch": watch}

@@ -289,6 +289,53 @@ class AuthService:
             store_users.revoke_user_sessions(cur, username, now)
             store_users.audit(cur, by, "user.password", username, {"password": "đã đổi"}, now)
 
+    def change_own_password(self, username: str, current: str, new: str, again: str, *, client: str | None = None,
+                            token: str | None = None) -> None:
+        """A signed-in user's «Đổi mật khẩu» (ux42, round 32: only an admin's reset or `langnghe users passwd` could
+        change it). The new password twice, by the sign-in's rules (`check_password_strength`), other than the
+        current one; then the current one, under the sign-in's lockout: a wrong one is a failed sign-in of the
+        (name, client) pair, and while the pair is locked out nothing is checked. Done: the hash replaced, audited
+        «user.password» by the user herself, her other sessions ended and the one of `token` kept. AuthError in
+        Vietnamese otherwise."""
+        if not current:
+            raise AuthError("Nhập mật khẩu hiện tại.")
+        if not new:
+            raise AuthError("Nhập mật khẩu mới.")
+        if new != again:
+            raise AuthError("Hai lần nhập mật khẩu mới không khớp nhau.")
+        check_password_strength(new, self.s.min_password_length)
+        if new == current:
+            raise AuthError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        now = self.clock()
+        with self.db.read() as cur:
+            pair = store_users.pair_failures(cur, username, client)
+            client_fails = store_users.client_failures_since(
+                cur, client, now - timedelta(minutes=self.s.lockout_minutes))
+            u = store_users.get_user(cur, username)
+        fails = int(pair[0]["failures"]) if pair else 0
+        until = self.s.lock_until(fails, pair[0]["last_failed_at"] if pair else None)
+        if until is not None and now < until:
+            raise AuthError(_locked_text(until - now, CHANGE_LOCKED))
+        if client_fails >= self.s.max_failed_per_client:
+            raise AuthError(_locked_text(timedelta(minutes=self.s.lockout_minutes), CHANGE_LOCKED))
+        if u is None or not u["active"]:
+            raise AuthError("Tài khoản không còn dùng được. Liên hệ quản trị viên.")
+        if not verify_password(current, u["password_hash"]):
+            until = self._record_failure(username, client, fails + 1, now)
+            msg = "Mật khẩu hiện tại không đúng."
+            left = self.s.max_failed_logins - (fails + 1) % max(1, self.s.max_failed_logins)
+            if until is not None:
+                msg += " " + _locked_text(until - now, CHANGE_LOCKED)
+            elif 0 < left <= 2:
+                msg += f" Còn {left} lần thử trước khi bị tạm khóa."
+            raise AuthError(msg)
+        hashed = hash_password(new, self.s.bcrypt_rounds)
+        with self.db.write() as cur:
+            store_users.record_login_attempt(cur, username, True, client, now)  # as a sign-in: the count starts over
+            store_users.update_user(cur, username, now, password_hash=hashed)
+            store_users.revoke_user_sessions(cur, username, now, keep=_token_hash(token) if token else None)
+            store_users.audit(cur, username, "user.password", username, {"password": "tự đổi"}, now)
+
     def update(self, username: str, *, by: str, role: str | None = None, active: bool | None = None,
                display_name: str | None = None) -> dict[str, Any]:
         now = self.clock()
@@ -428,9 +475,12 @@ class AuthService:
                 store_users.revoke_session(cur, _token_hash(token), self.clock())
 
 
-def _locked_text(wait: timedelta) -> str:
+CHANGE_LOCKED = "Nhập sai mật khẩu quá nhiều lần"  # «Đổi mật khẩu»'s lockout: the sign-in's, in its own words
+
+
+def _locked_text(wait: timedelta, what: str = "Đăng nhập sai quá nhiều lần") -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    return f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+    return f"{what}. Vui lòng thử lại sau {minutes} phút."
 
 
 def service(cfg: Config, db: Database) -> AuthService:

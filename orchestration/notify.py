@@ -111,6 +111,18 @@ def release_claims(db: Database) -> int:
 MAX_ADDRESS_CHARS = 2000
 
 
+def channel_offered(cfg: Config, channel: str) -> bool:
+    """Whether Thông báo offers `channel` for a subscription or a «Gửi thử»: every channel, except one that reaches
+    no one (`demo = True`: the console, «Màn hình máy chủ (demo)») unless its section turns it on
+    (`[notify.console] enabled`, on in the demo's config, off in the shipped one). The one place of the rule (ux42,
+    round 32: a real install offered the console to every user, and a subscription to it reached nobody)."""
+    if channel not in registry.names():
+        return False
+    if not getattr(registry.get(channel), "demo", False):
+        return True
+    return bool((section(cfg, "notify").get(channel) or {}).get("enabled", False))
+
+
 def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     """Why a subscription's address is refused (Vietnamese), or None. Any channel: at most MAX_ADDRESS_CHARS and no
     control or format character (a CR/LF was an e-mail header's `HeaderParseError` at every try, a bidi override

@@ -254,6 +254,15 @@ def unit_names(name_2025: str | None) -> list[str]:
     return [n.strip() for n in (name_2025 or "").split(",") if n.strip()]
 
 
+def entry_units(e: dict[str, Any]) -> list[str]:
+    """The 2025 units one place-details entry counts under: none for a province («tỉnh Nghệ An», level "province"),
+    which is no 2025 unit. Until ux42 (round 32) «Tỉnh Nghệ An» was a row of Chủ đề's «Đơn vị mới (2025)», of the
+    report's Bảng 5 and of the map's table, counting every item that named the province."""
+    if str(e.get("level") or "") == "province":
+        return []
+    return unit_names(e.get("name_2025") or e.get("name"))
+
+
 def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime,
                  in_area_only: bool = True, names_since: datetime | None = None) -> pd.DataFrame:
     """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now, neg_prev,
@@ -304,7 +313,7 @@ def _count_units(units: dict[str, dict[str, Any]], details: list[dict[str, Any]]
     stand for, once per unit."""
     seen: set[str] = set()
     for e in details:
-        for name in unit_names(e.get("name_2025") or e.get("name")):
+        for name in entry_units(e):
             u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
                                         "neg_now": 0, "neg_prev": 0, "in_area": False})
             if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
@@ -349,7 +358,7 @@ def unit_place_names(cur: "duckdb.DuckDBPyConnection", units: Sequence[str], sin
     on a unit of the map can filter the item list by the same rule `place_trends` counted it with."""
     wanted = set(units)
     return sorted(p for p, entries in _place_entries(cur, None, since).items()
-                  if any(wanted & set(unit_names(e.get("name_2025") or e.get("name"))) for e in entries))
+                  if any(wanted & set(entry_units(e)) for e in entries))
 
 
 # --- briefing --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from store.db import one
 from store import cases as store_cases
 from store.alerts import get_alert
-from store.dashboard import unit_names
+from store.dashboard import entry_units
 from store.sqlparts import latest_labels_join, shown_title_sql
 
 if TYPE_CHECKING:
@@ -318,11 +318,13 @@ def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]
         except ValueError:
             details = None
     out: list[str] = []
-    if not corrected and isinstance(details, list) and details:
+    by_details = not corrected and isinstance(details, list) and bool(details)
+    if by_details:
         for e in details:
             if isinstance(e, dict):
-                out.extend(unit_names(e.get("name_2025") or e.get("name")))
-    if not out and hasattr(places, "__iter__") and not isinstance(places, str):  # an untagged item: NA, no places
+                out.extend(entry_units(e))  # a province's entry: no unit (ux42)
+    # the labels only without details: an item naming only «tỉnh Nghệ An» counts under no unit, not «tỉnh Nghệ An»
+    if not by_details and hasattr(places, "__iter__") and not isinstance(places, str):  # untagged: NA, no places
         out = [str(p) for p in places if p]
     return list(dict.fromkeys(out))
 

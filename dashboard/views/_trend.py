@@ -29,7 +29,7 @@ def render(days: int, units: list[str]) -> None:
     elif kind == "unit":
         value = c2.selectbox("Đơn vị", units, key="tr_unit", placeholder="Chọn đơn vị") if units else None
     else:
-        value = c2.text_input("Từ khóa (cú pháp như ô tìm của Tin bài)", key="tr_q", placeholder='"bụi than"')
+        value = c2.text_input("Từ khóa (cú pháp như ô tìm của Tin bài)", key="tr_q", placeholder=f'"{data.area_examples()["issue"]}"')
     if not value or not str(value).strip():
         st.caption("Chọn hoặc nhập điều cần theo dõi.")
         return

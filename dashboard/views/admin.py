@@ -34,7 +34,8 @@ ROLES_TEXT = ("Cộng tác viên: chỉ gửi «Báo cáo CTV». Xem: chỉ đ�
               "dữ liệu. Quản trị: thêm quản lý người dùng, nguồn tin và thiết lập.")
 # A new account is told to nobody (no mail is sent): a new office's admin read «Đã tạo tài khoản …» and no next step
 HAND_OVER = ("Hệ thống không tự gửi gì: trao cho người dùng tên đăng nhập, mật khẩu ban đầu và địa chỉ của bảng điều "
-             "khiển (địa chỉ trang này).")
+             "khiển (địa chỉ trang này). Sau lần đăng nhập đầu, người dùng tự đổi mật khẩu ở mục «Đổi mật khẩu» "
+             "bên trái.")  # ux42: the sidebar's own change
 
 
 def render() -> None:

@@ -17,7 +17,7 @@ from vocab.privacy import mask_author
 from dashboard import actions, data, gate, ui
 from vocab.numbers import fmt_num, number
 from dashboard.labels import (
-    SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
+    SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, search_help, sentiment_label, topics_text,
 )
 from store.search import QueryError
 from store.search_query import MAX_QUERY_CHARS
@@ -40,19 +40,6 @@ SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
 FILTER_TOPICS = [*TOPIC_CODES, "other"]
 FILTER_SENTIMENTS = [*SENTIMENT_CODES, "unknown"]
 ORDERS = {"Phù hợp nhất": "relevance", "Mới nhất": "newest"}
-SEARCH_HELP = """**Cách tìm**
-- `lũ lụt`: tin có cả hai từ; tin có "lũ lụt" liền nhau xếp trước.
-- `"bụi than"`: đúng cụm từ, các từ liền nhau.
-- `than AND bụi`: AND có thể bỏ, mọi từ đều phải có.
-- `lũ OR "sạt lở"`: một trong hai nhóm.
-- `ô nhiễm -"bổ nhiệm"`: dấu trừ loại tin có từ hoặc cụm từ đó.
-
-Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới"). Gõ có dấu thì khớp đúng tiếng có dấu đó
-(và tiếng không dấu trong tin viết không dấu); gõ không dấu thì khớp mọi cách bỏ dấu: "o nhiem" ra "ô nhiễm".
-Địa danh gõ có dấu (`Vàng Danh`) cũng ra tin có dấu mà địa danh lại viết không dấu ("ở Vang Danh", "phường vang danh",
-"tối qua ở vang danh") khi hệ thống đã nhận ra đó là địa danh; "vang danh" nghĩa là nổi tiếng thì không. Muốn không
-sót cách viết nào, gõ không dấu (`vang danh`): ra mọi tin có hai tiếng đó, kể cả nghĩa khác.
-Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 
 def no_link_note(source_type: str, url: str | None) -> str:
@@ -78,7 +65,7 @@ def render() -> None:
 
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
-                               placeholder=_search_example(), help=SEARCH_HELP)
+                               placeholder=_search_example(), help=_search_help())
     order = _order(qcol[1], query)
     # folded on a phone, so the items come first (on a 390 px phone the seven filters took two screens above
     # them); open on a desk or a tablet, where they fit above the list (ui.on_phone: the browser's User-Agent,
@@ -243,7 +230,7 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     except QueryError as exc:
         st.warning(f"Không tìm được: {exc}")
         with st.expander("Cách tìm"):
-            st.markdown(SEARCH_HELP)
+            st.markdown(_search_help())
         return
     shown = "phù hợp nhất" if order == "relevance" and query.strip() else "mới nhất"
     st.caption(f"{number(total)}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
@@ -589,6 +576,11 @@ def _correct(d: dict, known_places: list[str]) -> None:
     # under the box, not in it (it opens folded on the next run) nor at the top of the page: at 1366×768 the item's
     # detail is a screen or two below the grid, and «Đã lưu nhãn sửa» drawn at the top went unseen (round 26)
     ui.flash("fix")
+
+
+def _search_help() -> str:
+    """«Cách tìm» with the area's names (labels.search_help; ux42: a Nghệ An office read «Vàng Danh», «ở Vang Danh»)."""
+    return search_help(data.area_examples())
 
 
 def _search_example() -> str:

@@ -54,7 +54,7 @@ def render() -> None:
         st.warning(dn.trouble_text(t, labels), icon=":material/notifications_off:")
         _resend_button(user, t, "resend")
     ui.flash("resend")  # where the warning stood: once resent, its rows wait again and it is gone
-    _form(user, labels)
+    _form(user, dn.offered_channels())  # the console only in the demo or when configured (ux42)
     if subs:
         with st.expander("Xóa một đăng ký"):
             sid = st.selectbox("Đăng ký", [s.id for s in subs], key="nt_del",
@@ -66,7 +66,7 @@ def render() -> None:
                 st.rerun()
     ui.flash("delete")  # outside the expander: after the last subscription is deleted it is not drawn
     if gate.can("admin"):
-        _admin(user, labels)
+        _admin(user, labels, dn.offered_channels())
 
 
 def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +125,7 @@ def _result(row) -> str:  # type: ignore[no-untyped-def]
     return RESULTS["dropped" if row.dropped else "sent" if row.ok else "failed"]
 
 
-def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _admin(user, labels: dict[str, str], offered: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     st.divider()
     st.subheader("Quản trị: nhật ký gửi")
     for t in dn.delivery_trouble():
@@ -145,7 +145,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
         ui.empty("Chưa gửi thông báo nào.")
     with st.form("nt_test"):
         c = st.columns([1, 2, 1])
-        ch = c[0].selectbox("Kênh", list(labels), format_func=labels.get, key="nt_test_ch", placeholder="Chọn kênh")
+        ch = c[0].selectbox("Kênh", list(offered), format_func=offered.get, key="nt_test_ch", placeholder="Chọn kênh")
         to = c[1].text_input("Gửi tới", key="nt_test_to")
         if c[2].form_submit_button("Gửi thử"):
             ok, detail = dn.send_test(user, ch, to.strip())

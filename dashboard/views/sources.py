@@ -370,7 +370,8 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
             if not isinstance(opts, dict):
                 raise ValueError
         except ValueError:
-            ui.set_flash("Tùy chọn phải là một đối tượng JSON, ví dụ {\"query\": \"Uông Bí\"}.", ok=False, where=where)
+            example = json.dumps({"query": data.area_examples()["town"]}, ensure_ascii=False)  # the area's (ux42)
+            ui.set_flash(f"Tùy chọn phải là một đối tượng JSON, ví dụ {example}.", ok=False, where=where)
             st.rerun()
         new = {"name": cur["name"] if editing else name, "kind": kind, "url": url, "outlet": outlet,
                "source_type": stype, "interval_minutes": interval, "enabled": enabled, "options": opts,

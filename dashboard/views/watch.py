@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import actions, data, drill, gate, ui
-from dashboard.labels import PALETTE
+from dashboard.labels import PALETTE, watch_help
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
 from store.search_query import MAX_PHRASE_SYLLABLES, MAX_QUERY_CHARS, MAX_TERM_COUNT
 from vocab.alerts import SEVERITIES, SEVERITY_LABELS
@@ -144,10 +144,7 @@ def _narrowing(w: dict[str, Any]) -> str:
 
 def _manage(wls: list[dict[str, Any]]) -> None:
     st.subheader("Quản lý danh sách theo dõi")
-    st.caption("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
-               "không dấu. Địa danh gõ có dấu (Vàng Danh) cũng khớp tin có dấu viết địa danh đó không dấu (\"ở Vang "
-               "Danh\") khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được "
-               "ghi nhật ký.")
+    st.caption(watch_help(data.area_examples()))  # the area's place (ux42: Quảng Ninh's «Vàng Danh» everywhere)
     tab_edit, tab_add = ui.tabs(["Sửa / tạm dừng", "Thêm danh sách"], key="w_tab")
     user = gate.current_user()
     with tab_edit:
@@ -192,7 +189,7 @@ def _form(key: str, w: dict[str, Any] | None, submit: str = "Lưu thay đổi") 
     places = data.filter_options()["places"]
     with st.form(key, enter_to_submit=False):
         name = st.text_input("Tên", value=w["name"])
-        query = st.text_input("Từ khóa", value=w["query"], placeholder='Ví dụ: "bãi thải" OR "đất đá thải" -"Cẩm Phả"')
+        query = st.text_input("Từ khóa", value=w["query"], placeholder=f"Ví dụ: {data.area_examples()['watch']}")
         c = st.columns(3)
         sel_places = c[0].multiselect("Địa bàn", sorted(set(places) | set(w["places"] or [])),
                                       default=list(w["places"] or []), placeholder="Tất cả")

@@ -35,6 +35,8 @@ class Env:
     def __init__(self, tmp_path: Path, *, seeded: bool = False, **sections: dict[str, Any]):
         """`seeded`: the database starts as what `seed()` and `add_users()` write (a copy of the worker's)."""
         sections.setdefault("auth", {}).setdefault("bcrypt_rounds", 4)
+        # the demo's sources and, as the demo's config, its console channel offered (Thông báo's tests save to it)
+        sections.setdefault("notify", {}).setdefault("console", {"enabled": True})
         self.cfg = make_config(tmp_path, sources=DEMO_SOURCES, **sections)
         if seeded:
             template_copy("demo", self.cfg.storage.db_path, _build_demo, max_age=DEMO_MAX_AGE)

@@ -98,7 +98,8 @@ def test_the_areas_own_place_names_in_the_examples():
 
     assert area_examples("Nghệ An", "Trường Vinh") == {
         "unit": "phường Trường Vinh", "old": "phường Bến Thủy, TP Vinh", "place": "Trường Vinh",
-        "ward": "phường Trường Vinh", "town": "Trường Vinh", "issue": "rác thải", "talk": "rác thải không được thu gom"}
+        "ward": "phường Trường Vinh", "town": "Trường Vinh", "issue": "rác thải", "talk": "rác thải không được thu gom",
+        "watch": '"rác thải" OR "bãi rác" -"Anh Sơn"'}  # ux42: Theo dõi's example
     hd = area_examples("Thành phố Hải Phòng", "Hải Dương")
     assert hd["old"].endswith(", TP Hải Dương") and hd["place"] == "Hải Dương"
     assert area_examples("Nghệ An", "")["unit"] and area_examples("Atlantis", "") == {}
