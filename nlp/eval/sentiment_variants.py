@@ -22,7 +22,9 @@ predicted; ids, no text) as JSON lines, so the CV's errors on our own rows can b
 Round 32: every held-out and eval-only reading goes through round 29's evidence rule (nlp/evidence.py), as the
 product's Sentiment step applies it, so its figures are the ones `langnghe evaluate` and `nlp.eval.eval_only` read
 (until round 31 they were the models' reading without the rule); the CV's out-of-fold readings (--cv, --dump) are
-the models' own, without it.
+the models' own, without it. The tool runs no Places step, so the place names the product leaves out of the evidence
+(`nlp.evidence.place_names`, PIPELINE_REVISION 18) count here as content: a line that is only a place name keeps its
+polarity here where the product reads it neutral.
 """
 
 from __future__ import annotations
@@ -171,8 +173,8 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
 def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]], X=None) -> list[str]:  # noqa: N803
     """The Sentiment step's reading: classifier, then language and the insult rule, then round 29's evidence rule
     (nlp/evidence.py: a polarity without a content syllable, an opinion word, a negator or a polar emoji in the text
-    the classifier read is neutral), as `nlp.steps.Sentiment` applies it. `X`: the classifier's matrix of `norm`
-    when the caller already has it."""
+    the classifier read is neutral), as `nlp.steps.Sentiment` applies it, but without the Places step's names (not
+    read here). `X`: the classifier's matrix of `norm` when the caller already has it."""
     from nlp import evidence as ev
     from nlp.steps import _insult_terms, read_sentiment
 
