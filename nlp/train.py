@@ -1090,7 +1090,7 @@ def trained_at(now: float | None = None) -> str:
     dated the day before. Read by people and `nlp.eval.metrics_diff` (which leaves it out of its comparison) only."""
     from datetime import datetime
 
-    return datetime.fromtimestamp(time.time() if now is None else now, VN_TZ).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(now if now is not None else time.time(), VN_TZ).isoformat(timespec="seconds")
 
 
 def anchor_rule(by_threshold: dict[float, tuple[float, Any]], best: tuple[float, Any], anchor: float,
