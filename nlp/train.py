@@ -45,6 +45,7 @@ from nlp.classify import (Classifier, CommentTopicModel, LinearTopicModel, Scope
                           TwoStageSentiment, make_features, sentiment_matrix)
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
+from vocab.timefmt import VN_TZ
 from vocab.labels import SENTIMENTS, TOPICS
 from nlp.normalise import Normaliser, clean, load_nsw
 
@@ -1082,6 +1083,16 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     return out
 
 
+def trained_at(now: float | None = None) -> str:
+    """When a model was trained, for the metrics' `info.trained_at`: Vietnam time with its offset, to the second
+    («2026-12-08T03:30:00+07:00»; `now` seconds since the epoch, by default the clock). Until round 32 it was the
+    date in the machine's zone (`time.strftime`), so a model trained at 03:30 in Vietnam on a server kept in UTC was
+    dated the day before. Read by people and `nlp.eval.metrics_diff` (which leaves it out of its comparison) only."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(now if now is not None else time.time(), VN_TZ).isoformat(timespec="seconds")
+
+
 def anchor_rule(by_threshold: dict[float, tuple[float, Any]], best: tuple[float, Any], anchor: float,
                 margin: float) -> dict[str, Any]:
     """Whether the rule search keeps its anchor (round 28): `by_threshold` maps each threshold of the grid to its
@@ -1212,7 +1223,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     cues, comment_feats, sent, press_sent = fit_sentiment(X, X_text, docs, weights, cue_scale=cue_scale,
                                                           comment_vocab=comment_vocab, press_model=press_model,
                                                           C_sent=C_sent, seed=seed, features=feats)
-    info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
+    info = {"trained_at": trained_at(), "labelled": len(rows), "train": len(train_rows),
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug),
             "vntc": sum(not d.get("_vocabulary_only") for d in vntc),
             "vntc_vocabulary_only": sum(bool(d.get("_vocabulary_only")) for d in vntc),

@@ -19,6 +19,12 @@ data/training already has exactly as a run without D does, the new rows apart, a
 out-of-fold macro-F1 of those old rows only, paired with the run without the slices (the lead's rule for a slice).
 Round 25: --dump PATH (with --cv) appends each social training row's out-of-fold reading (variant, seed, id, gold,
 predicted; ids, no text) as JSON lines, so the CV's errors on our own rows can be grouped by hand.
+Round 32: every held-out and eval-only reading goes through round 29's evidence rule (nlp/evidence.py), as the
+product's Sentiment step applies it, so its figures are the ones `langnghe evaluate` and `nlp.eval.eval_only` read
+(until round 31 they were the models' reading without the rule); the CV's out-of-fold readings (--cv, --dump) are
+the models' own, without it. The tool runs no Places step, so the place names the product leaves out of the evidence
+(`nlp.evidence.place_names`, PIPELINE_REVISION 18) count here as content: a line that is only a place name keeps its
+polarity here where the product reads it neutral.
 """
 
 from __future__ import annotations
@@ -165,15 +171,22 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
 
 
 def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]], X=None) -> list[str]:  # noqa: N803
-    """The Sentiment step's reading: classifier, then language and the insult rule. `X`: the classifier's matrix of
-    `norm` when the caller already has it."""
+    """The Sentiment step's reading: classifier, then language and the insult rule, then round 29's evidence rule
+    (nlp/evidence.py: a polarity without a content syllable, an opinion word, a negator or a polar emoji in the text
+    the classifier read is neutral), as `nlp.steps.Sentiment` applies it, but without the Places step's names (not
+    read here). `X`: the classifier's matrix of `norm` when the caller already has it."""
+    from nlp import evidence as ev
     from nlp.steps import _insult_terms, read_sentiment
 
     if X is None:
         X = clf.transform([c for c, _ in norm])
     preds = clf.predict_sentiment(X)
     terms, L = _insult_terms()
-    return [read_sentiment(p, lang, t, x, terms, L) for (t, x), (_, lang), p in zip(texts, norm, preds)]
+    out = []
+    for (t, x), (c, lang), p in zip(texts, norm, preds):
+        s = read_sentiment(p, lang, t, x, terms, L)
+        out.append(s if s == "neutral" else ev.keep_sentiment(s, ev.evidence(c)))
+    return out
 
 
 def _macro_f1(gold: list[str], pred: list[str], idx: list[int]) -> float:
