@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -58,6 +59,18 @@ def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
     u = url if isinstance(url, httpx.URL) else httpx.URL(url)
     scheme = u.scheme.lower()
     return scheme, u.host.lower(), u.port if u.port is not None else DEFAULT_PORTS.get(scheme)
+
+
+_BASIC_CHALLENGE = re.compile(r"(?:^|,)\s*basic\b", re.I)
+
+
+def auth_scheme(challenge: str) -> str:
+    """The scheme a 401's WWW-Authenticate asks for, lower case: «basic» when Basic is among several (httpx joins
+    repeated headers: an IIS intranet's «Negotiate, NTLM, Basic realm="noibo"» was read «negotiate,» and its login
+    source told only Basic was supported; review36), else the first scheme."""
+    if _BASIC_CHALLENGE.search(challenge):
+        return "basic"
+    return challenge.strip().split(" ", 1)[0].rstrip(",").lower()[:20]
 
 
 @dataclass(frozen=True)
@@ -233,7 +246,7 @@ class Fetcher:
                     http_status=resp.status_code,
                     body=await _error_body(resp),
                 )
-                err.auth_scheme = resp.headers.get("www-authenticate", "").strip().split(" ", 1)[0].lower()[:20]
+                err.auth_scheme = auth_scheme(resp.headers.get("www-authenticate", ""))
                 raise err
             length = resp.headers.get("content-length", "")
             declared = int(length) if length.isascii() and length.isdigit() else None

@@ -229,7 +229,9 @@ class Runner:
             return await self._save_error(writer, src, started, "config",
                                           f"Không thu thập: {refused}. Sửa «Địa chỉ» của nguồn ở trang Nguồn tin.",
                                           None, None, 1)
-        refused = source_login_refusal(src.username, src.password_env, src.url)
+        # the secret only to the origin [source_logins] ties it to: a managed source cannot name another secret, nor
+        # carry its login to another host by an edited address (review36)
+        refused = source_login_refusal(src.username, src.password_env, src.url, self.cfg.source_logins)
         if not refused and src.username:  # a feed behind a login (fix36): its password from the secret it names
             try:
                 password = secret(src.password_env)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from collectors.imports import stored_name
 from dashboard import clock
@@ -146,10 +146,13 @@ def mark_briefing_held(db: Database, user: User, since: datetime | None, note: s
 # --- sources (config store) ------------------------------------------------------------------
 
 def save_source(db: Database, user: User, src: dict[str, Any], kinds: list[str],
-                before: dict[str, Any] | None = None, allow_private_hosts: Iterable[str] = ()) -> dict[str, Any]:
-    """Add or edit a source (admins). `before` is the source as shown, for the audit diff."""
+                before: dict[str, Any] | None = None, allow_private_hosts: Iterable[str] = (),
+                logins: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Add or edit a source (admins). `before` is the source as shown, for the audit diff; `logins` the config's
+    [source_logins] (a login only with a secret declared there for the address's origin; a pause passes none, and
+    the runner checks again before any request)."""
     _need(user, "admin")
-    clean = sources_store.check_source(src, kinds, allow_private_hosts=allow_private_hosts)
+    clean = sources_store.check_source(src, kinds, allow_private_hosts=allow_private_hosts, logins=logins)
     now = clock.now()
     with db.write() as cur:
         store_users.upsert_managed_source(cur, clean, user.username, now)

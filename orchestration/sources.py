@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from vocab.config import (SOURCE_INTERVAL_MAX_MINUTES, Config, SourceConfig, configured_types_text,
                           source_interval_refusal, source_login_refusal, source_url_refusal)
@@ -66,7 +66,8 @@ def effective_config(cfg: Config, db: Database) -> Config:
 
 
 def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hosts: Iterable[str] = (),
-                 resolve: netguard.SyncResolver | None = None) -> dict[str, Any]:
+                 resolve: netguard.SyncResolver | None = None,
+                 logins: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Validate an admin's source form; returns the cleaned dict or raises ValueError (Vietnamese).
     Pausing or removing a source is never refused for its address's host; only removing it for a user name or
     password in the address (round 32: a pause would store the password again)."""
@@ -93,7 +94,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
     if (refused := source_url_refusal(out["url"])) and not out["removed"]:  # round 32 (hostile35): never stored
         raise ValueError(f"Không lưu: {refused}.")
-    if (refused := source_login_refusal(out["username"], out["password_env"], out["url"])) and not out["removed"]:
+    if (refused := source_login_refusal(out["username"], out["password_env"], out["url"], logins)) \
+            and not out["removed"]:
         raise ValueError(f"Không lưu: {refused}.")
     if not out["outlet"]:
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, get_type_hints
+from typing import Any, Iterable, Mapping, get_type_hints
 from urllib.parse import urlsplit
 
 from vocab.labels import CONFIGURED_SOURCE_TYPES, SOURCE_TYPES
@@ -298,6 +298,8 @@ class Config:
     search: SearchConfig = field(default_factory=SearchConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
+    # [source_logins]: each login secret a source may use, and the one origin it may be sent to (review36)
+    source_logins: dict[str, str] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -624,16 +626,17 @@ def parse(data: dict[str, Any]) -> Config:
     if not isinstance(raw_sources, list) or not all(isinstance(r, dict) for r in raw_sources):
         raise ConfigError("[[sources]] phải là danh sách các bảng, mỗi nguồn một khối [[sources]] (name, kind, url, "
                           f"outlet…), không phải {raw_sources!r}")
+    logins = source_logins(data.get("source_logins", {}))
     for i, raw in enumerate(raw_sources):
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
         if src.source_type not in CONFIGURED_SOURCE_TYPES:
             raise ConfigError(f"[sources] {src.name}: source_type phải là {configured_types_text()}")
-        _check_source_url(src)
+        _check_source_url(src, logins)
         seen.add(src.name)
         sources.append(src)
-    extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
+    extra = {k: v for k, v in data.items() if k not in SECTIONS and k not in ("sources", "source_logins")}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
     if kwargs["imports"].default_source_type not in SOURCE_TYPES:  # an item stored with a type no page can name
         raise ConfigError(f"[imports] default_source_type phải là một trong {', '.join(map(repr, SOURCE_TYPES))}, "
@@ -642,7 +645,7 @@ def parse(data: dict[str, Any]) -> Config:
     _check_reports(kwargs["reports"])
     _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
-    return Config(sources=tuple(sources), extra=extra, **kwargs)
+    return Config(sources=tuple(sources), extra=extra, source_logins=logins, **kwargs)
 
 
 def _check_body_budget(http: HttpConfig) -> None:
@@ -652,7 +655,7 @@ def _check_body_budget(http: HttpConfig) -> None:
                           f"({http.max_body_mb:g}): bộ nhớ chung phải chứa được ít nhất một nội dung lớn nhất")
 
 
-def _check_source_url(src: SourceConfig) -> None:
+def _check_source_url(src: SourceConfig, logins: Mapping[str, str] | None = None) -> None:
     """A source's url has a scheme its kind reads (SOURCE_URL_SCHEMES) and a host, and no user name or password,
     or a ConfigError at load."""
     schemes = SOURCE_URL_SCHEMES.get(src.kind, _WEB_SCHEMES)
@@ -668,7 +671,7 @@ def _check_source_url(src: SourceConfig) -> None:
     refused = source_url_refusal(src.url)
     if refused:
         raise ConfigError(f"[sources] {src.name}: {refused}")
-    refused = source_login_refusal(src.username, src.password_env, src.url)
+    refused = source_login_refusal(src.username, src.password_env, src.url, logins)
     if refused:
         raise ConfigError(f"[sources] {src.name}: {refused}")
 
@@ -709,7 +712,40 @@ PASSWORD_ENV_RE = re.compile(r"^LANGNGHE_[A-Z0-9_]{1,100}$")
 USERNAME_MAX_CHARS = 200
 
 
-def source_login_refusal(username: Any, password_env: Any, url: Any = "") -> str | None:
+def url_origin(url: Any) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of an http(s) address, lower case, the scheme's default port when none is written; None
+    when it has no host. The same reading as collectors.http.origin, without httpx (vocab imports no HTTP library)."""
+    try:
+        parts = urlsplit(str(url).strip())
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if scheme not in _WEB_SCHEMES or not host:
+        return None
+    return scheme, host, port if port is not None else {"http": 80, "https": 443}[scheme]
+
+
+def source_logins(raw: Any) -> dict[str, str]:
+    """[source_logins]: secret name → the origin it may be sent to, checked at load (review36: before it, any admin of
+    the dashboard could name any LANGNGHE_* secret — the Telegram token, the mail password — as a source's
+    password_env and have it sent to a host of their choice)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[source_logins] phải là một bảng (tên biến = \"https://máy-chủ\"), không phải {raw!r}")
+    out: dict[str, str] = {}
+    for name, origin in raw.items():
+        if not PASSWORD_ENV_RE.match(str(name)):
+            raise ConfigError("[source_logins]: mỗi khóa là tên bí mật chứa mật khẩu, dạng LANGNGHE_TEN_BIEN")
+        parts = urlsplit(str(origin).strip()) if isinstance(origin, str) else None
+        if parts is None or url_origin(origin) is None or parts.username is not None or parts.path not in ("", "/") \
+                or parts.query or parts.fragment:
+            raise ConfigError(f"[source_logins] {name}: giá trị là gốc địa chỉ duy nhất được gửi mật khẩu này, dạng "
+                              "\"https://máy-chủ\" hoặc \"https://máy-chủ:cổng\" (không đường dẫn, không «…@»)")
+        out[str(name)] = str(origin).strip()
+    return out
+
+
+def source_login_refusal(username: Any, password_env: Any, url: Any = "",
+                         logins: Mapping[str, str] | None = None) -> str | None:
     """Why a source's login (username + password_env, fix36) cannot be kept (Vietnamese, for a ConfigError, the form
     and a health line), None when it can or when the source has none. The password itself is never in these
     settings, and what is refused is never quoted (a password written in the wrong box must not be shown back)."""
@@ -737,6 +773,15 @@ def source_login_refusal(username: Any, password_env: Any, url: Any = "") -> str
     if scheme not in _WEB_SCHEMES:
         return ("username và password_env chỉ dùng cho nguồn http:// hoặc https:// (hộp thư email_inbox đăng nhập bằng "
                 "options username_env và password_env)")
+    if logins is None:  # the form's own shape check; the load, the form's save and the runner pass the table
+        return None
+    declared = logins.get(env)
+    if declared is None:
+        return (f"bí mật {env} chưa được khai báo cho nguồn phải đăng nhập: quản trị máy chủ ghi nó trong bảng "
+                f"[source_logins] của tệp cấu hình, cùng gốc địa chỉ được gửi tới ({env} = \"https://máy-chủ\")")
+    if url_origin(url) != url_origin(declared):
+        return (f"bí mật {env} chỉ được gửi tới {declared} (bảng [source_logins] của tệp cấu hình), không tới địa chỉ "
+                "của nguồn này: sửa địa chỉ, hoặc quản trị máy chủ khai báo lại")
     return None
 
 
@@ -978,8 +1023,8 @@ def _unknown_keys(over: dict[str, Any], base: dict[str, Any], where: str = "") -
     (`_build`); the parts' sections (nlp, alerts, notify…) are read as dicts, where a typo would be ignored."""
     out: list[str] = []
     for key, value in over.items():
-        if not where and (key in SECTIONS or key == "sources"):
-            continue
+        if not where and (key in SECTIONS or key in ("sources", "source_logins")):  # [source_logins]: names are the
+            continue  # office's own, checked by source_logins()
         if key not in base:
             name = f"[{where}] {key}" if where else f"[{key}]"
             out.append(name if name in RETIRED else name + close_name(key, base))

@@ -381,5 +381,6 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
             st.rerun()
         ui.save_and_rerun(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
                                                       before=cur if editing else None,
-                                                      allow_private_hosts=data.config().http.allow_private_hosts),
+                                                      allow_private_hosts=data.config().http.allow_private_hosts,
+                                                      logins=data.config().source_logins),
                           f"Đã lưu nguồn {new['name']}.", data.refresh, where)

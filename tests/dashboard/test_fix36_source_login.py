@@ -62,7 +62,18 @@ def _add(at, **fields):  # type: ignore[no-untyped-def]
     next(b for b in at.button if b.label == "Thêm nguồn").click().run()
 
 
-def test_admin_adds_a_login_source_on_the_page_and_a_half_one_is_refused(demo_env):
+@pytest.fixture
+def login_env(tmp_path):
+    """The demo's page with one login secret declared for the intranet's origin ([source_logins], review36)."""
+    from tests.dashboard.conftest import Env, discard
+
+    e = Env(tmp_path, seeded=True, source_logins={ENV: "https://intranet.example.vn"})
+    yield e
+    discard(e)
+
+
+def test_admin_adds_a_login_source_on_the_page_and_a_half_one_is_refused(login_env):
+    demo_env = login_env
     at = demo_env.page("sources", "admin").run()
     labels = {t.label for t in at.text_input}
     assert {"Tên đăng nhập", "Biến môi trường chứa mật khẩu"} <= labels
@@ -81,3 +92,16 @@ def test_admin_adds_a_login_source_on_the_page_and_a_half_one_is_refused(demo_en
     assert any("Đã lưu nguồn noibo" in s.value for s in at.success)
     src = sources_store.effective_config(demo_env.cfg, demo_env.db).source("noibo")
     assert (src.username, src.password_env) == ("canbo.vp", ENV)
+
+
+def test_a_secret_not_declared_for_the_address_is_refused_on_the_page(login_env):
+    """review36: an admin named the Telegram token (or the declared secret, on another host) as a source's
+    password_env, and the runner sent it as HTTP Basic to the address the admin chose."""
+    for env, url in (("LANGNGHE_TELEGRAM_TOKEN", "https://intranet.example.vn/rss"),
+                     (ENV, "https://thu-thap.example.com/rss")):
+        at = login_env.page("sources", "admin").run()
+        _add(at, **{"Tên nguồn (không dấu)": "lay-bi-mat", "Địa chỉ (http/https)": url,
+                    "Cơ quan, kênh hiển thị": "X", "Tên đăng nhập": "x", "Biến môi trường chứa mật khẩu": env})
+        assert not at.exception
+        assert any("source_logins" in e.value and env in e.value for e in at.error), [e.value for e in at.error]
+        assert "lay-bi-mat" not in {s.name for s in sources_store.effective_config(login_env.cfg, login_env.db).sources}
