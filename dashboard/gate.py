@@ -97,6 +97,7 @@ def _login_form(auth: AuthService) -> None:
             password = st.text_input("Mật khẩu", type="password", key="login_password")
             submitted = st.form_submit_button("Đăng nhập", type="primary", width="stretch")
         if submitted and not (username.strip() and password):
+            st.session_state.pop("login_password", None)
             st.error(LOGIN_EMPTY)
         elif submitted:
             res = auth.login(username, password, client=_client(auth.s.trusted_proxies))
@@ -105,6 +106,7 @@ def _login_form(auth: AuthService) -> None:
                 st.session_state["_cookie_write"] = res.token
                 st.session_state.pop("_login_why", None)
                 st.rerun()
+            st.session_state.pop("login_password", None)  # a refused password does not stay in the state (fix38)
             st.error(res.message)
         if not auth.users():
             st.warning(
@@ -136,7 +138,7 @@ def require_login() -> User:
                 st.session_state["_cookie_dropped"] = True
                 st.session_state["_cookie_write"] = None  # clear it in the browser
                 st.rerun()
-            _password_form(auth, user, token)
+            _password_form(auth, user)
         return user
 
     if from_cookie:  # a stale cookie: forget it here and in the browser
@@ -169,10 +171,13 @@ PASSWORD_CHANGED = ("Đã đổi mật khẩu. Lần đăng nhập sau dùng m�
                     "(máy, trình duyệt khác) phải đăng nhập lại.")
 
 
-def _password_form(auth: AuthService, user: User, token: str | None) -> None:
+def _password_form(auth: AuthService, user: User) -> None:
     """«Đổi mật khẩu» in the sidebar, for whoever is signed in (ux42, round 32: only an admin's «Đặt lại mật khẩu» or
     `langnghe users passwd` changed one, so the first password the admin typed stayed the user's). The rules, the
-    lockout and the audit are the account service's (`AuthService.change_own_password`); this session is kept.
+    lockout and the audit are the account service's (`AuthService.change_own_password`). Done, every session of hers
+    ends, this one too, and the page keeps the new one the service opens, in this session and in the cookie
+    (fix38: a thief of the old cookie is signed out as well). Refused, the three boxes' values leave the session's
+    state (fix38: they stayed there until the form closed).
     A button opens the form: no password box is on a signed-in page until asked for (the walks, and a password
     manager, take one for the sign-in form)."""
     from orchestration.accounts import AuthError
@@ -198,12 +203,16 @@ def _password_form(auth: AuthService, user: User, token: str | None) -> None:
         st.session_state.pop("_pw_open", None)
         st.rerun()
     if submitted:
+        for key in ("pw_current", "pw_new", "pw_again"):
+            st.session_state.pop(key, None)
         try:
-            auth.change_own_password(user.username, current, new, again, client=_client(auth.s.trusted_proxies),
-                                     token=token)
+            token = auth.change_own_password(user.username, current, new, again,
+                                             client=_client(auth.s.trusted_proxies))
         except AuthError as exc:
             st.error(str(exc))
             return
+        st.session_state["auth_token"] = token        # the old token is revoked: this session goes on with the new
+        st.session_state["_cookie_write"] = token     # and the browser's cookie too (written by the next run)
         st.session_state.pop("_pw_open", None)
         st.session_state["_pw_done"] = PASSWORD_CHANGED
         st.rerun()

@@ -289,14 +289,16 @@ class AuthService:
             store_users.revoke_user_sessions(cur, username, now)
             store_users.audit(cur, by, "user.password", username, {"password": "đã đổi"}, now)
 
-    def change_own_password(self, username: str, current: str, new: str, again: str, *, client: str | None = None,
-                            token: str | None = None) -> None:
+    def change_own_password(self, username: str, current: str, new: str, again: str, *,
+                            client: str | None = None) -> str:
         """A signed-in user's «Đổi mật khẩu» (ux42, round 32: only an admin's reset or `langnghe users passwd` could
         change it). The new password twice, by the sign-in's rules (`check_password_strength`), other than the
         current one; then the current one, under the sign-in's lockout: a wrong one is a failed sign-in of the
         (name, client) pair, and while the pair is locked out nothing is checked. Done: the hash replaced, audited
-        «user.password» by the user herself, her other sessions ended and the one of `token` kept. AuthError in
-        Vietnamese otherwise."""
+        «user.password» by the user herself, every session of hers ended, the one she changed it in too, and a new
+        one opened, whose token is returned for the page to keep (fix38: until then the session it was made in was
+        kept, so a thief of that cookie, the reason to change a password, stayed signed in). AuthError in Vietnamese
+        otherwise."""
         if not current:
             raise AuthError("Nhập mật khẩu hiện tại.")
         if not new:
@@ -330,11 +332,15 @@ class AuthService:
                 msg += f" Còn {left} lần thử trước khi bị tạm khóa."
             raise AuthError(msg)
         hashed = hash_password(new, self.s.bcrypt_rounds)
+        token = secrets.token_urlsafe(32)
         with self.db.write() as cur:
             store_users.record_login_attempt(cur, username, True, client, now)  # as a sign-in: the count starts over
             store_users.update_user(cur, username, now, password_hash=hashed)
-            store_users.revoke_user_sessions(cur, username, now, keep=_token_hash(token) if token else None)
+            store_users.revoke_user_sessions(cur, username, now)
+            store_users.create_session(cur, _token_hash(token), username, now,
+                                       now + timedelta(hours=self.s.session_hours))
             store_users.audit(cur, username, "user.password", username, {"password": "tự đổi"}, now)
+        return token
 
     def update(self, username: str, *, by: str, role: str | None = None, active: bool | None = None,
                display_name: str | None = None) -> dict[str, Any]:

@@ -88,13 +88,15 @@ def late_words(week: str, weekday: int, hhmm_text: str) -> str:
     return f"tạo muộn; theo lịch là {hhmm_text.strip()} {day} {dmy(date.fromisocalendar(year, wk, weekday))}"
 
 
-def ready_note(week: str, area: str, late: str = "") -> str:
+def ready_note(week: str, title: str, late: str = "") -> str:
     """The push when the schedule has archived a week's report: staff learn it is there without opening the page.
+    `title` is the report's own area title (`ReportSettings.area_title`: «tỉnh Nghệ An», «thành phố Hải Phòng»,
+    «phường Trường Vinh»; until fix38 the bare area or «toàn tỉnh», even for a city under the centre).
     `late` (`late_words`) when it was made late, so staff know why it comes now and not on the day they expect."""
     year, wk = parse_week(week)
     p = week_period(week)
     span = f"{dm(p.first_day) if p.first_day.year == p.last_day.year else dmy(p.first_day)}–{dmy(p.last_day)}"
-    return (f"Lắng Nghe: báo cáo tuần {wk}/{year} ({span}), {area or 'toàn tỉnh'}, đã tạo xong"
+    return (f"Lắng Nghe: báo cáo tuần {wk}/{year} ({span}), {title or 'toàn tỉnh'}, đã tạo xong"
             + (f" ({late})" if late else "") + "; tải DOCX, XLSX, PDF ở trang Báo cáo, thẻ «Lưu trữ».")
 
 
@@ -136,7 +138,7 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 if s.schedule_notify and res.n_items:  # an empty report is no news: archived, not pushed
                     words = late_words(week, s.schedule_weekday, s.schedule_time) if late else ""
                     store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}",
-                                              ready_note(week, area, words), "/reports", area, now)
+                                              ready_note(week, s.area_title(area), words), "/reports", area, now)
 
             try:
                 res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now, late=late,

@@ -166,8 +166,14 @@ def _bare(name: str) -> str:
 
 
 def _province(cfg: Config) -> str:
-    """[area] province without its unit word, as written («Nghệ An», «Hải Phòng»)."""
-    return cfg.area.province.strip().removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
+    """[area] province without its unit word, whatever its case, as written («Nghệ An», «Hải Phòng»; «tỉnh Nghệ An»
+    gave «tỉnh tỉnh Nghệ An» until fix38: only «Tỉnh »/«Thành phố » were stripped)."""
+    text = " ".join(unicodedata.normalize("NFC", cfg.area.province).split())
+    low = text.lower()
+    for w in ("thành phố", "tỉnh", "tp.", "tp"):
+        if low.startswith(w + " ") or (w.endswith(".") and low.startswith(w)):
+            return text[len(w):].strip()
+    return text
 
 
 def names_province(cfg: Config) -> bool:

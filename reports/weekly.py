@@ -161,7 +161,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         _section_sentiment(w, sent),
         _section_stories(w, f["stories"], f["stories_total"]),
         _section_topics(w, f["topics"]),
-        _section_places(w, f["places"]),
+        _section_places(w, f["places"], f.get("places_province_only", 0)),
         _section_daily(w, f["daily"]),
         _section_negative(w, f["negative"], sent),
         _section_alerts(w, f["alerts"]),
@@ -451,8 +451,10 @@ def _topics_scope(w: _Week) -> str:
             f"7, 30, 90 ngày ở đó tính mọi tin, bài đã phân loại ở mọi địa bàn, nên thường lớn hơn.")
 
 
-def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
-    """III.2, Bảng 5 and Biểu đồ 3: the places named most often, this week vs the previous one."""
+def _section_places(w: _Week, places: pd.DataFrame, province_only: int = 0) -> _Part:
+    """III.2, Bảng 5 and Biểu đồ 3: the places named most often, this week vs the previous one. `province_only`:
+    the week's items that name only the province, under no row (a province is no 2025 unit, ux42), said in a line
+    under the table and on its sheet (fix38)."""
     B: list[Block] = [Heading(2, "2. Theo địa bàn")]
     figs: dict[str, Any] = {}
     prows, px_ = [], []
@@ -470,13 +472,17 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
                    caption="Bảng 5. Số tin, bài theo địa bàn"
                            + (f" ({len(places)} địa bàn nhiều tin nhất)" if len(places) else ""),
                    empty_text="Trong tuần không ghi nhận tin, bài nào nêu tên địa bàn cụ thể."))
+    whole = (f"Ghi chú: ngoài bảng còn {num(province_only)} tin, bài chỉ nêu chung {w.s.province_label}, không nêu "
+             f"đơn vị hành chính cấp xã cụ thể." if province_only else "")
+    if whole:
+        B.append(Para.text(whole, italic=True, indent=False, size=w.s.font_size - 2))
     if len(places):
         shown = places.head(10)
         figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
         B.append(Image("places", "Biểu đồ 3. Địa bàn được nhắc đến nhiều nhất trong tuần"))
     return _Part(B, [Sheet("Địa bàn", "Số tin, bài theo địa bàn", [("TT", 5), ("Địa bàn", 60), ("Tuần này", 11),
                                                                    ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_,
-                           subtitle=w.sub)], figs)
+                           subtitle=w.sub, note=whole)], figs)
 
 
 def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:

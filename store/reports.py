@@ -187,9 +187,10 @@ def _scope_counts(cur: "duckdb.DuckDBPyConnection") -> tuple[int, int]:
     return int(n[0]), int(n[1])
 
 
-def _topics_places(cur: "duckdb.DuckDBPyConnection", top_places: int | None) -> dict[str, pd.DataFrame]:
+def _topics_places(cur: "duckdb.DuckDBPyConnection", top_places: int | None) -> dict[str, Any]:
     """Bảng 4 (items per topic; an item without a topic under 'other') and Bảng 5 (items per 2025 unit, the
-    `top_places` busiest) over `_rs`, this period and the previous one."""
+    `top_places` busiest) over `_rs`, this period and the previous one; `places_province_only`: this period's items
+    that name the province alone (`_place_table`), under no row of Bảng 5."""
     topics = cur.execute(
         """
         SELECT tp AS topic, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
@@ -198,7 +199,8 @@ def _topics_places(cur: "duckdb.DuckDBPyConnection", top_places: int | None) -> 
         GROUP BY tp ORDER BY n_now DESC, n_prev DESC, tp
         """
     ).df()
-    return {"topics": topics, "places": _place_table(cur, top_places)}
+    places, province_only = _place_table(cur, top_places)
+    return {"topics": topics, "places": places, "places_province_only": province_only}
 
 
 def topics_and_places(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = None, *,
@@ -329,9 +331,22 @@ def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]
     return list(dict.fromkeys(out))
 
 
-def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int | None) -> pd.DataFrame:
-    """Bảng 5: items per 2025 unit (place_units), this week and the previous one. The database groups by
-    the place-details text (a few hundred distinct values); each group is split into units here."""
+def _names_only_province(details: Any) -> bool:
+    """The model's place details name a province and no 2025 unit (`entry_units` gives none of them any)."""
+    if isinstance(details, str):
+        try:
+            details = json.loads(details)
+        except ValueError:
+            return False
+    return isinstance(details, list) and any(
+        isinstance(e, dict) and str(e.get("level") or "") == "province" for e in details)
+
+
+def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int | None) -> tuple[pd.DataFrame, int]:
+    """Bảng 5: items per 2025 unit (place_units), this week and the previous one, and this week's items that name
+    only the province (no unit: since ux42 a province is no row; fix38 counts them for a line under the table, or
+    Quảng Ninh's «tỉnh Quảng Ninh» items, its busiest row before, went unsaid). The database groups by the
+    place-details text (a few hundred distinct values); each group is split into units here."""
     import pandas as pd
 
     rows = cur.execute(
@@ -342,14 +357,18 @@ def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int | None) -> pd.Data
         """
     ).fetchall()
     units: dict[str, list[int]] = {}
+    province_only = 0
     for places, details, corrected, n_now, n_prev, neg_now in rows:
-        for u in place_units(places, details, bool(corrected)):
+        named = place_units(places, details, bool(corrected))
+        if not named and not corrected and _names_only_province(details):
+            province_only += int(n_now)
+        for u in named:
             c = units.setdefault(u, [0, 0, 0])
             c[0] += n_now
             c[1] += n_prev
             c[2] += neg_now
     out = sorted(((u, *c) for u, c in units.items() if c[0] > 0), key=lambda r: (-r[1], -r[2], r[0]))[:limit]  # None: all
-    return pd.DataFrame(out, columns=["place", "n_now", "n_prev", "neg_now"])
+    return pd.DataFrame(out, columns=["place", "n_now", "n_prev", "neg_now"]), province_only
 
 
 def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:

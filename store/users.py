@@ -147,12 +147,10 @@ def revoke_session(cur: "duckdb.DuckDBPyConnection", token_hash: str, now: datet
                 [now, token_hash])
 
 
-def revoke_user_sessions(cur: "duckdb.DuckDBPyConnection", username: str, now: datetime,
-                         keep: str | None = None) -> None:
-    """Every open session of `username` ends, but the one whose token hash is `keep` (a user who changed her own
-    password stays signed in where she did it)."""
-    cur.execute("UPDATE user_sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL"
-                " AND token_hash IS DISTINCT FROM ?", [now, username, keep])
+def revoke_user_sessions(cur: "duckdb.DuckDBPyConnection", username: str, now: datetime) -> None:
+    """Every open session of `username` ends (a password change opens a new one for the page it was made on:
+    `AuthService.change_own_password`; fix38 took out ux42's `keep=`, which kept the old one)."""
+    cur.execute("UPDATE user_sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now, username])
 
 
 # --- briefings ---------------------------------------------------------------------------------

@@ -140,7 +140,8 @@ def test_another_areas_help_gives_its_own_names(tmp_path):
 def test_a_user_changes_her_own_password(tmp_path):
     """ux41's walk: staff could not change their own password (only an admin's «Đặt lại mật khẩu» or `langnghe users
     passwd`), so the first one the admin typed stayed theirs. The account service's «Đổi mật khẩu»: the current
-    password asked, the sign-in's rules and lockout, audited, her other sessions ended and this one kept."""
+    password asked, the sign-in's rules and lockout, audited, every session of hers ended, this one too, and a new one
+    opened (fix38: this one was kept, and with it a thief of its cookie)."""
     import pytest
 
     from orchestration.accounts import AuthError, AuthService, AuthSettings
@@ -158,9 +159,10 @@ def test_a_user_changes_her_own_password(tmp_path):
                            (("mat-khau-dau-tien", "mat-khau-dau-tien", "mat-khau-dau-tien"), "phải khác"),
                            (("sai-mat-khau-1", new, new), "Mật khẩu hiện tại không đúng.")):
             with pytest.raises(AuthError, match=said):
-                svc.change_own_password("tran.binh", *args, client="10.0.0.5", token=here)
-        svc.change_own_password("tran.binh", "mat-khau-dau-tien", new, new, client="10.0.0.5", token=here)
-        assert svc.check(here)[1] == "ok" and svc.check(there)[1] == "revoked"
+                svc.change_own_password("tran.binh", *args, client="10.0.0.5")
+        assert svc.check(here)[1] == "ok"  # a refused change ends nothing
+        fresh = svc.change_own_password("tran.binh", "mat-khau-dau-tien", new, new, client="10.0.0.5")
+        assert svc.check(here)[1] == svc.check(there)[1] == "revoked" and svc.check(fresh)[1] == "ok"
         assert not svc.login("tran.binh", "mat-khau-dau-tien", client="10.0.0.7").ok
         assert svc.login("tran.binh", new, client="10.0.0.7").ok
         with db.read() as cur:
@@ -172,11 +174,10 @@ def test_a_user_changes_her_own_password(tmp_path):
         for k in range(3):
             with pytest.raises(AuthError) as exc:
                 svc.change_own_password("tran.binh", f"doan-sai-{k}", "mat-khau-moi-nua", "mat-khau-moi-nua",
-                                        client="10.0.0.5", token=here)
+                                        client="10.0.0.5")
         assert "quá nhiều lần" in str(exc.value) and "10 phút" in str(exc.value)
         with pytest.raises(AuthError, match="quá nhiều lần"):
-            svc.change_own_password("tran.binh", new, "mat-khau-moi-nua", "mat-khau-moi-nua", client="10.0.0.5",
-                                    token=here)
+            svc.change_own_password("tran.binh", new, "mat-khau-moi-nua", "mat-khau-moi-nua", client="10.0.0.5")
         assert not svc.login("tran.binh", new, client="10.0.0.5").ok  # the same pair as a sign-in's
         with db.read() as cur:
             assert store_users.pair_failures(cur, "tran.binh", "10.0.0.5")[0]["failures"] == 3

@@ -273,7 +273,7 @@ def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_out
         assert notify.deliver(e.cfg, e.db) == {"sent": 2, "retried": 0}
         out = capsys.readouterr().out
         assert out.count("📣") == 2 and out.count(f"báo cáo tuần {int(_this_week()[-2:])}/") == 2
-        assert "toàn tỉnh, đã tạo xong" in out and "Xem: http://127.0.0.1:8501/reports" in out
+        assert "tỉnh Quảng Ninh, đã tạo xong" in out and "Xem: http://127.0.0.1:8501/reports" in out
         schedule.weekly_hook(e.cfg, e.db, clock=utcnow)()        # a restart finds it archived: nothing again
         assert notify.deliver(e.cfg, e.db) == {"sent": 0, "retried": 0}
         with e.db.write() as cur:                                # an area's report: the Vàng Danh filter only

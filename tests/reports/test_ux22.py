@@ -55,7 +55,7 @@ def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp
     hook()
     assert made == [(WEEK, clock["now"])]
     assert not week_period(WEEK, clock["now"]).cut  # made after its week: Monday to Sunday 24:00, whole
-    assert notes == ["Lắng Nghe: báo cáo tuần 47/2026 (16/11–22/11/2026), toàn tỉnh, đã tạo xong (tạo muộn; theo lịch "
+    assert notes == ["Lắng Nghe: báo cáo tuần 47/2026 (16/11–22/11/2026), tỉnh Quảng Ninh, đã tạo xong (tạo muộn; theo lịch "
                      "là 16:00 thứ Sáu 20/11/2026); tải DOCX, XLSX, PDF ở trang Báo cáo, thẻ «Lưu trữ»."]
     clock["now"] = datetime(2026, 11, 27, 9, 2)  # Friday 27/11 16:02: W48's on time, said without «muộn»
     hook()

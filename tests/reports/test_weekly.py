@@ -203,8 +203,9 @@ def test_sentiment_and_topics_match_database(report, document):
     # an item counts once under each 2025 unit it names: "TP Uông Bí cũ" under each of its three wards
     import json
 
-    def units(r):
-        return {u.strip() for e in json.loads(r[8] or "[]") for u in (e.get("name_2025") or "").split(",")}
+    def units(r):  # a province is no 2025 unit (ux42): its items are the line under the table (fix38)
+        return {u.strip() for e in json.loads(r[8] or "[]") if e.get("level") != "province"
+                for u in (e.get("name_2025") or "").split(",")}
 
     places = Counter(u for r in rows for u in units(r))
     t = table_with(document, "TT", "Địa bàn", "Tuần này")
