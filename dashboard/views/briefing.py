@@ -121,7 +121,7 @@ def _step_text(r: pd.Series, who: str, names: dict[str, str]) -> str:
 # columns in pixels that add up to less (Streamlit stretches them to a wider page): the level, state, period raised
 # and priority wrapped in one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
 # least the four lines of «Tình trạng», at most six: Streamlit wraps cell text only in rows taller than 64 px); six
-# rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
+# rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.phone_grid).
 # The whole alert's items are «Tổng số tin» (labels.ALERT_ITEMS), as on Cảnh báo: «Số tin» in 52 px read as the
 # reason's count of 24 hours (ux41, round 32); its 86 px taken from the issue (190 → 168, its rows are four lines
 # tall) and the steps (155 → 143), so the desk's 944 and the tablet's 729 px stand.
