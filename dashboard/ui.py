@@ -672,12 +672,51 @@ def fit_table(config: dict[str, Any], title: str, phone_keep: list[str], rows: i
     return {**fit, "height": height or "auto"}
 
 
-PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the title: when, who, and the way to the source
-
-
 # Streamlit wraps a cell's text only in rows taller than 64 px (its DataFrame.tsx): rows of two lines, so that a value
 # cut at its column's width («Môi trường,», «Nhóm Uông») reads whole
 TWO_LINES_ROW = 68  # px
+
+
+# A phone's grid in pixels (ux43, round 32): ux41 measured at 390 × 844 Tổng quan's «Tin mới nhất», Tin bài and Trước
+# giao ban's items at 500 px (the title's 240, the time's 110, «Nguồn» and «Liên kết» 75 each), Trước giao ban's alerts
+# at 747 and its stories at 730, Nguồn tin's health at 675 and its alarms at 730, each in a 356 px frame, scrolling
+# sideways. As Chủ đề's tables (ux41): the name column wrapped and the two or three columns staff need, each in pixels
+# that add up to at most PHONE_GRID; the others stay in the data, in the grid's «Ẩn/hiện cột» menu, and a caption under
+# the grid says so (phone_hidden).
+PHONE_GRID = 350  # px: a 390 px phone's grid frame is 356 px (the page's padding and the grid's borders)
+# the items' title, their time and the way to the source; «Nguồn», «Chủ đề», «Sắc thái», «Địa bàn» in the eye menu
+PHONE_ITEM_WIDTHS = {"Tiêu đề": 165, "Thời gian": 110, "Liên kết": 75}
+PHONE_ITEM_COLUMNS = [c for c in PHONE_ITEM_WIDTHS if c != "Tiêu đề"]  # after the title: when, and the way to it
+PHONE_ITEM_ROW = 106  # px: four lines of a title in 165 px (about 90 characters), with the cell's padding
+PHONE_HIDDEN = "Trên điện thoại, cột {cols} được ẩn: hiện lại bằng nút «Ẩn/hiện cột» (hình con mắt) trên bảng."
+
+
+def phone_grid(config: dict[str, Any], widths: dict[str, int], rows: int | None = None,
+               row_height: int = TWO_LINES_ROW, most: int = PHONE_TABLE_HEIGHT) -> dict[str, Any]:
+    """st.dataframe's column arguments for a phone: the columns of `widths`, in that order, each at its pixels over
+    `config`'s own column type (the first, the name, wraps in rows of `row_height`), and, given the `rows`, the
+    height of them all up to `most` px. Send the whole frame: the columns left out are the eye menu's."""
+    fit = {"column_config": {**config, **sized_columns(widths, config)}, "column_order": list(widths),
+           "row_height": row_height}
+    return fit | ({"height": table_height(rows, most, row_height)} if rows is not None else {})
+
+
+def hidden_text(columns: Sequence[Any], shown: Sequence[Any]) -> str:
+    """PHONE_HIDDEN for the `columns` of a grid's data that a phone's `shown` leaves out: «cột «A» và «B» được ẩn…»;
+    "" when none is."""
+    hidden = [f"«{c}»" for c in columns if c not in shown]
+    if not hidden:
+        return ""
+    return PHONE_HIDDEN.format(cols=hidden[0] if len(hidden) == 1 else f"{', '.join(hidden[:-1])} và {hidden[-1]}")
+
+
+def phone_hidden(columns: Sequence[Any], shown: Sequence[Any]) -> None:
+    """The caption under a phone's grid naming the columns it hides (hidden_text), if any."""
+    text = hidden_text(columns, shown)
+    if text:
+        st.caption(text)
+
+
 
 
 def sized_columns(widths: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
@@ -703,11 +742,19 @@ def desk_or_tablet(key: str) -> tuple[Any, Any]:
     return st.container(key=f"desk-{key}"), st.container(key=f"tablet-{key}")
 
 
-def desk_and_tablet(key: str, data: Any, desk: dict[str, Any], tablet: dict[str, Any], **kw: Any) -> None:
+def desk_and_tablet(key: str, data: Any, desk: dict[str, Any], tablet: dict[str, Any],
+                    phone: dict[str, int] | None = None, **kw: Any) -> None:
     """One table drawn twice (`desk_or_tablet`): with st.dataframe's arguments `kw` and `desk` for a desk, `kw` and
     `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits. Each copy is sent only
     the columns it shows, in its order (`shown_columns`; round 23 cut the tablet's, whose whole frames were half of the
-    grid data of Tổng quan, Trước giao ban and Nguồn tin, `bench/tabs_and_copies.py`; round 24 the desk's)."""
+    grid data of Tổng quan, Trước giao ban and Nguồn tin, `bench/tabs_and_copies.py`; round 24 the desk's).
+    On a phone, given `phone` (its columns in pixels, PHONE_GRID at most), one grid of those (`phone_grid`, over the
+    desk's column_config), sent the whole frame for the eye menu, and the caption naming the others (ux43)."""
+    if phone and on_phone() and isinstance(data, pd.DataFrame):
+        with st.container(key=f"phone-{key}"):
+            dataframe(data, **(kw | phone_grid(desk.get("column_config") or {}, phone, len(data))))
+            phone_hidden(data.columns, phone)
+        return
     for box, own in zip(desk_or_tablet(key), (desk, tablet)):
         with box:
             dataframe(shown_columns(data, own.get("column_order")), **(kw | own))
@@ -726,20 +773,25 @@ def shown_columns(data: Any, order: Any) -> Any:
     return data[shown] if shown else data
 
 
-def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:
+def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int],
+                         phone: dict[str, int] | None = None, **kw: Any) -> None:
     """One table drawn with its desk `config` and, for a tablet (`desk_or_tablet`), only the columns of `tablet` at
-    those pixel widths."""
+    those pixel widths; on a phone those of `phone`, if given (desk_and_tablet)."""
     desk_and_tablet(key, data, {"column_config": config},
-                    {"column_order": list(tablet), "column_config": {**config, **sized_columns(tablet, config)}}, **kw)
+                    {"column_order": list(tablet), "column_config": {**config, **sized_columns(tablet, config)}},
+                    phone, **kw)
 
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
                 widths: dict[str, int] | None = None, tablet: dict[str, int] | None = None, **kw: Any) -> None:
     """`widths`: the columns in pixels on a desk, in rows of two lines (`desk_grid`, `height` the most); `tablet`:
     those shown, in pixels, where the desk's do not fit (`desk_or_tablet`); a phone keeps its own narrow choice."""
-    fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
     view = items_view(df, **kw)
-    desk = bool(widths) and "row_height" not in fit  # a phone's fit sets row_height
+    if on_phone():
+        phone_items(view, key)
+        return
+    fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
+    desk = bool(widths)
     if widths and desk:
         fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
         if set(widths) != set(view.columns):  # fewer than the view's (Cảnh báo's five): those, in `widths`' order
@@ -751,7 +803,15 @@ def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None 
                             hide_index=True, width="stretch", placeholder="—")
             return
     dataframe(shown_columns(view, fit.get("column_order")) if desk else view, hide_index=True, width="stretch",
-              key=key, placeholder="—", **fit)  # a phone's grid keeps its other columns, for the eye menu
+              key=key, placeholder="—", **fit)
+
+
+def phone_items(view: pd.DataFrame, key: str | None = None) -> None:
+    """Items (`items_view`) on a phone: the title wrapped, its time and link (PHONE_ITEM_WIDTHS, 350 px: the grid was
+    500 px in 356 until ux43), the other columns in the eye menu, as the caption under it says."""
+    dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—",
+              **phone_grid(ITEM_COLUMNS, PHONE_ITEM_WIDTHS, len(view), PHONE_ITEM_ROW))
+    phone_hidden(view.columns, PHONE_ITEM_WIDTHS)
 
 
 CHART_DATA_LABEL = "Số liệu của biểu đồ (bảng)"

@@ -121,7 +121,7 @@ def _step_text(r: pd.Series, who: str, names: dict[str, str]) -> str:
 # columns in pixels that add up to less (Streamlit stretches them to a wider page): the level, state, period raised
 # and priority wrapped in one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
 # least the four lines of «Tình trạng», at most six: Streamlit wraps cell text only in rows taller than 64 px); six
-# rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
+# rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.phone_grid).
 # The whole alert's items are «Tổng số tin» (labels.ALERT_ITEMS), as on Cảnh báo: «Số tin» in 52 px read as the
 # reason's count of 24 hours (ux41, round 32); its 86 px taken from the issue (190 → 168, its rows are four lines
 # tall) and the steps (155 → 143), so the desk's 944 and the tablet's 729 px stand.
@@ -131,6 +131,11 @@ DESK_WIDTHS = {"Vấn đề": 168, "Vì sao": 250, "Tình trạng": 135, "Giao c
 # steps are listed under the grid («Xử lý trong kỳ, từng bước») and the code is in the printed copy; at 768 px the
 # seven scrolled sideways (round 22)
 TABLET_WIDTHS = {c: DESK_WIDTHS[c] for c in ("Vấn đề", "Vì sao", "Tình trạng", "Giao cho", ALERT_ITEMS)}
+# On a phone (ux43) the issue, «Tình trạng» and the total in 350 px (ui.PHONE_GRID): ux41 measured the phone's grid of
+# the issue, level, state, total and reason at 747 px in 356. The reasons are listed under it (_reasons_listed), the
+# steps too; «Vì sao», «Mã», «Giao cho» and «Xử lý trong kỳ» stay in the grid's eye menu.
+PHONE_ALERT_WIDTHS = {"Vấn đề": 150, "Tình trạng": 114, ALERT_ITEMS: 86}
+PHONE_ALERT_ROW = 125  # px: five lines of «Tình trạng» in 114 px («Mức trung bình · Đang xử lý · phát sinh kỳ trước…»)
 REASON_LINE_CHARS = 36  # characters of a reason on one line of its 250 px column
 REASON_LINES = 6  # the most lines of a reason the desk grid's cell shows: a longer one is cut at a clause, «…»
 REASON_LINE_PX = 19
@@ -184,13 +189,15 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     screen = view[[*first, *[c for c in view.columns if c not in first]]].assign(**{"Tình trạng": [
         state_text(*r) for r in zip(view["Mức"], view["Trạng thái"], view["Phát sinh"], view["Ưu tiên"])],
         "Xử lý trong kỳ": [numbered_steps(steps.get(a, [])) for a in alerts["alert_id"]]})
-    fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != ALERT_ITEMS}
-                       | {ALERT_ITEMS: st.column_config.NumberColumn(width=DESK_WIDTHS[ALERT_ITEMS],
-                                                                     help=ALERT_ITEMS_HELP)},
-                       "Vấn đề", ["Mức", "Trạng thái", ALERT_ITEMS, "Vì sao"], len(screen), None)
+    config = ({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != ALERT_ITEMS}
+              | {ALERT_ITEMS: st.column_config.NumberColumn(width=DESK_WIDTHS[ALERT_ITEMS], help=ALERT_ITEMS_HELP)})
+    fit: dict = {"column_config": config}
     with st.container(key="brief_alerts"):  # named for the browser test that measures it at 1366 px
-        if "row_height" in fit:  # a phone
-            ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+        if ui.on_phone():  # the issue wrapped, its state and its total (PHONE_ALERT_WIDTHS); the reasons listed below
+            phone = screen.drop(columns=["Mức", "Phát sinh", "Trạng thái", "Ưu tiên"])  # all four in «Tình trạng»
+            ui.dataframe(phone, hide_index=True, width="stretch", placeholder="—",
+                         **ui.phone_grid(config, PHONE_ALERT_WIDTHS, len(phone), PHONE_ALERT_ROW))
+            ui.phone_hidden(phone.columns, PHONE_ALERT_WIDTHS)
         else:  # a desk: seven columns, rows tall enough for the reason's lines; a tablet five (round 22)
             screen["Vì sao"] = [cut_to_lines(r, REASON_LINE_CHARS, REASON_LINES) for r in screen["Vì sao"]]
             row = reason_row_height(list(screen["Vì sao"]), least=STATE_LINES)
@@ -264,6 +271,9 @@ NEGATIVE_WIDTHS = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Ch�
 # On a tablet (ui.desk_or_tablet) fewer, in at most 730 px: at 768 px both scrolled sideways (round 22). II leaves out
 # «Số nguồn» and «Gần nhất», III «Chủ đề» and «Số nguồn đăng» (on Tin bài and in the printed copy)
 STORY_TABLET = {"Vấn đề": 310, "Số tin": 60, "Tiêu cực": 70, "Chủ đề": 150, "Địa bàn": 140}
+# On a phone (ux43) II is the story wrapped, its count and its negatives in 340 px: the tablet's grid was 730 px in 356,
+# scrolling sideways; the other columns in the eye menu. III is Tin bài's phone grid (ui.phone_items).
+STORY_PHONE = {"Vấn đề": 210, "Số tin": 60, "Tiêu cực": 70}
 NEGATIVE_TABLET = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Địa bàn": 120, "Liên kết": 85}
 DESK_GRID_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside
 
@@ -299,8 +309,13 @@ def _stories(stories: pd.DataFrame) -> None:
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
                           "Địa bàn": 3.0, "Gần nhất": 2.2})
-    _desk_and_tablet("brief_stories", view, {"Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)},
-                     STORY_WIDTHS, STORY_TABLET)
+    config = {"Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)}
+    if ui.on_phone():
+        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—",
+                     **ui.phone_grid(config, STORY_PHONE, len(view), ui.PHONE_ITEM_ROW))
+        ui.phone_hidden(view.columns, STORY_PHONE)
+        return
+    _desk_and_tablet("brief_stories", view, config, STORY_WIDTHS, STORY_TABLET)
 
 
 def _negative(neg: pd.DataFrame) -> None:
@@ -321,10 +336,9 @@ def _negative(neg: pd.DataFrame) -> None:
     # after a dot (`hosts`)
     ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}), PRINT_NEGATIVE,
                    hosts=("Liên kết",))
-    if ui.on_phone():  # the title first and wrapped, then time, outlet and link, as Tin bài's items on a phone: the
+    if ui.on_phone():  # the title first and wrapped, then time and link, as Tin bài's items on a phone: the
         # tablet's grid put «Thời gian» and «Nguồn» first, the title started at 230 px and was cut at 356 (round 28)
-        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—",
-                     **ui.fit_table(ui.ITEM_COLUMNS, "Tiêu đề", ui.PHONE_ITEM_COLUMNS, len(view), None))
+        ui.phone_items(view)
         return
     _desk_and_tablet("brief_negative", view, ui.ITEM_COLUMNS, NEGATIVE_WIDTHS, NEGATIVE_TABLET)
 

@@ -116,6 +116,13 @@ HEALTH_DETAIL_TABLET = {c: HEALTH_DETAIL_WIDTHS[c] for c in ("Nguồn", "Lần t
 # without «HTTP», the full texts without «Chi tiết», the longest texts narrower (a click on a cell shows them whole)
 ALARMS_TABLET = {"Nguồn": 160, "Loại": 170, "Đang diễn ra": 95, "Từ lúc": 120, "Nội dung": 185}
 ERRORS_TABLET = {"Lúc": 120, "Nguồn": 160, "Loại lỗi": 160, "Chi tiết": 290}
+# On a phone (390 px: a 356 px frame) the tablet's 675 px of health and 730 of alarms scrolled sideways (ux41 measured
+# them; ux43): the source wrapped and two columns, in at most ui.PHONE_GRID px; the others in the grid's eye menu.
+HEALTH_PHONE = {"Nguồn": 150, "Trạng thái": 110, "Tin 24 giờ": 80}
+HEALTH_DETAIL_PHONE = {"Nguồn": 140, "Lần tải gần nhất": 210}
+ALARMS_PHONE = {"Nguồn": 130, "Loại": 130, "Đang diễn ra": 90}
+ERRORS_PHONE = {"Lúc": 110, "Nguồn": 110, "Loại lỗi": 130}
+FULLTEXT_PHONE = {"Nguồn": 130, "Đã lấy toàn văn": 115, "Tải lỗi": 60}
 DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hóa, tin bị cắt bớt)"
 TOO_NEW_CELL = "chưa đủ dữ liệu"
 USUAL_HELP = ("Trung bình số tin mỗi ngày (theo giờ đăng) trong tối đa 7 ngày trước 24 giờ qua, chỉ tính những ngày "
@@ -162,8 +169,8 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
                        "gạt lại để về tình trạng. Bấm vào một ô để đọc hết nội dung.")
     groups = (HEALTH_DETAIL_WIDTHS, HEALTH_DETAIL_TABLET) if detail else (HEALTH_WIDTHS, HEALTH_TABLET)
     desk, tablet = ({"column_order": list(w), "column_config": ui.sized_columns(w, HEALTH_COLUMNS)} for w in groups)
-    ui.desk_and_tablet("src_health", table, desk, tablet, hide_index=True, width="stretch", placeholder="—",
-                       height=ui.table_height(len(health), 420))
+    ui.desk_and_tablet("src_health", table, desk, tablet, HEALTH_DETAIL_PHONE if detail else HEALTH_PHONE,
+                       hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420))
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
         over = status.over_cap_text(health, limits)
         if over:
@@ -192,7 +199,7 @@ def _alarms() -> None:
          "Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
          "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
          "Nội dung": st.column_config.TextColumn(width=270)},  # 935 px: «large» made it 957 in 954
-        ALARMS_TABLET, hide_index=True, width="stretch", placeholder="—")
+        ALARMS_TABLET, ALARMS_PHONE, hide_index=True, width="stretch", placeholder="—")
 
 
 def _errors() -> None:
@@ -207,7 +214,7 @@ def _errors() -> None:
         }), {  # 920 px: fits a 1366 px desk
             "Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120), "Nguồn": {"width": 160},
             "HTTP": {"width": 60}, "Loại lỗi": {"width": 160}, "Chi tiết": {"width": 420}},
-            ERRORS_TABLET, hide_index=True, width="stretch", placeholder="—")
+            ERRORS_TABLET, ERRORS_PHONE, hide_index=True, width="stretch", placeholder="—")
 
 
 FULLTEXT_DAYS = 7  # Nguồn tin's full-text table counts the items fetched in the last week
@@ -245,7 +252,7 @@ def _fulltext(health: list[dict]) -> None:
         {"Nguồn": {"width": 160}, **{label: {"width": w} for label, w in counts.items()},
          "Chi tiết": {"width": DETAIL_WIDTH}},
         {"Nguồn": 160, **counts},  # a tablet: the counts; «Chi tiết» is `langnghe fulltext`'s words for them
-        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420))
+        FULLTEXT_PHONE, hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420))
     st.caption(f"Tin, bài thu thập trong {FULLTEXT_DAYS} ngày qua. Toàn văn được lấy trong "
                f"{fmt_num(fs.max_age_hours, 1)} giờ sau khi thu thập, tối đa {number(fs.max_per_run)} bài một lượt. "
                "«Đang chờ lấy» gồm cả bài lỗi tạm thời sẽ được thử lại (robots.txt của trang chưa trả lời, hết thời "

@@ -61,18 +61,20 @@ def _fitted(name: str, last: str | None = None) -> dict[str, Any]:
 # eye menu, and the caption under the table says so.
 PHONE_NAME_WIDTH = 130
 PHONE_COUNTS = ["Kỳ này", "Thay đổi", "Tiêu cực"]
-PHONE_HIDDEN = "Trên điện thoại, cột «Kỳ trước»{old} được ẩn: hiện lại bằng nút «Ẩn/hiện cột» (hình con mắt) trên bảng."
 
 
 def _table_fit(name: str, last: str | None = None, rows: int | None = None) -> dict[str, Any]:
     """The rolling tables' st.dataframe column arguments for this screen: `_fitted` on a desk or a tablet; on a phone
-    the name narrower and wrapped, with PHONE_COUNTS only (and, given its `rows`, the height of them all)."""
+    the name narrower and wrapped, with PHONE_COUNTS only (ui.phone_grid, the one phone fit of the dashboard's grids
+    since ux43; given its `rows`, the height of them all)."""
     config = _fitted(name, last)
     if not ui.on_phone():
         return {"column_config": config}
-    return {"column_config": {**config, name: st.column_config.Column(width=PHONE_NAME_WIDTH)},
-            "column_order": [name, *PHONE_COUNTS], "row_height": ui.TWO_LINES_ROW,
-            **({"height": ui.table_height(rows, 900, ui.TWO_LINES_ROW)} if rows is not None else {})}
+    return ui.phone_grid(config, _phone_widths(name), rows, ui.TWO_LINES_ROW, 900)
+
+
+def _phone_widths(name: str) -> dict[str, int]:
+    return {name: PHONE_NAME_WIDTH, **{c: COUNT_WIDTHS[c] for c in PHONE_COUNTS}}
 
 
 def _change(now: int, prev: int) -> str:
@@ -140,7 +142,7 @@ def _rolling(days: int) -> None:
                 **({"height": ui.table_height(len(topics), 600)} | _table_fit("Chủ đề", rows=len(topics))),
                 selection_mode="single-row")  # every topic, no inner scroll
             if ui.on_phone():
-                st.caption(PHONE_HIDDEN.format(old=""))
+                ui.phone_hidden(["Chủ đề", *COUNT_WIDTHS], _phone_widths("Chủ đề"))
             row = _row(ev, len(topics))
             if row is not None:  # a row: the topic's items this period, as its darker bar
                 ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
@@ -163,7 +165,7 @@ def _rolling(days: int) -> None:
             selection_mode="single-row", **({"row_height": ui.TWO_LINES_ROW}  # old names wrap, not past the edge
                                             | _table_fit("Đơn vị mới (2025)", OLD_NAMES)))
         if ui.on_phone():
-            st.caption(PHONE_HIDDEN.format(old=f" và «{OLD_NAMES}»"))
+            ui.phone_hidden(["Đơn vị mới (2025)", *COUNT_WIDTHS, OLD_NAMES], _phone_widths("Đơn vị mới (2025)"))
         st.caption(f"Tin nhắc tên cũ ({data.area_examples()['old']}…) được tính vào đơn vị mới tương ứng. "
                    "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
         row = _row(ev, len(places))

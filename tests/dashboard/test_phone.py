@@ -123,7 +123,7 @@ def test_on_a_phone_item_tables_keep_the_title_wrapped_and_few_columns(demo_env,
     grid = at.dataframe[0].proto
     assert list(grid.column_order) == ["Tiêu đề", *ui.PHONE_ITEM_COLUMNS]
     assert grid.row_height > 64  # Streamlit wraps cell text only in rows taller than 4rem
-    assert f'"width": {ui.PHONE_TITLE_WIDTH}' in grid.columns and "Chủ đề" in at.dataframe[0].value.columns
+    assert f'"width": {ui.PHONE_ITEM_WIDTHS["Tiêu đề"]}' in grid.columns and "Chủ đề" in at.dataframe[0].value.columns
 
 
 def test_on_a_desk_item_tables_show_every_column(demo_env):
@@ -196,11 +196,12 @@ def test_on_a_phone_tables_are_sized_by_one_formula(demo_env, phone, monkeypatch
     size = ui.table_height
     monkeypatch.setattr(ui, "table_height", lambda *a: asked.append(a) or size(*a))
     _raise_open_alerts(demo_env.db, 3)
-    for page in ("explorer", "alerts"):
+    # the items' rows are four lines of their 165 px title since ux43 (ui.PHONE_ITEM_ROW), the queue's three
+    for page, row in (("explorer", ui.PHONE_ITEM_ROW), ("alerts", ui.PHONE_ROW_HEIGHT)):
         asked.clear()
         at = demo_env.page(page, "viewer").run()
         no_exception(at)
-        assert (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) in asked, page
+        assert (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, row) in asked, page
     assert size(2, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.HEADER_HEIGHT + 2 * ui.PHONE_ROW_HEIGHT
     assert size(50, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.PHONE_TABLE_HEIGHT
 
@@ -281,6 +282,7 @@ def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(de
     the state off the screen; the printed copy keeps its A4 order (code first)."""
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)
-    grid = next(d for d in at.dataframe if "Phát sinh" in d.value.columns)
-    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Tổng số tin", "Vì sao"] and grid.proto.row_height > 64
+    grid = next(d for d in at.dataframe if "Tình trạng" in d.value.columns)
+    # since ux43 the level, state, period raised and priority in «Tình trạng», as on a desk: 350 px (747 before)
+    assert list(grid.proto.column_order) == ["Vấn đề", "Tình trạng", "Tổng số tin"] and grid.proto.row_height > 64
     assert list(grid.value.columns)[0] == "Vấn đề"
