@@ -765,7 +765,8 @@ def source_login_refusal(username: Any, password_env: Any, url: Any = "",
     if not PASSWORD_ENV_RE.match(env):
         return ("password_env (biến môi trường chứa mật khẩu) phải là tên biến môi trường hoặc tệp bí mật chứa mật "
                 "khẩu, dạng LANGNGHE_TEN_BIEN (chữ "
-                "in hoa không dấu, số, «_»), không phải mật khẩu: mật khẩu đặt trong biến hoặc tệp đó (vocab/secrets.py)")
+                "in hoa không dấu, số, «_»), không phải mật khẩu: mật khẩu đặt trong biến đó của máy chủ hoặc trong tệp "
+                "cùng tên ở thư mục [secrets] dir")
     try:
         scheme = urlsplit(str(url).strip()).scheme.lower() if url else "https"
     except ValueError:
