@@ -78,9 +78,11 @@ def _phone_widths(name: str) -> dict[str, int]:
 
 
 def _change(now: int, prev: int) -> str:
+    """«+25%», «−21%» with the minus sign the reports write (ux44: «-21%» here, «−14,3%» in Bảng 5), «0%», «mới»."""
     if prev == 0:
         return "mới" if now else "—"
-    return f"{(now - prev) / prev * 100:+.0f}%"
+    d = round((now - prev) / prev * 100)
+    return f"{'+' if d > 0 else '−' if d < 0 else ''}{abs(d)}%"
 
 
 def render() -> None:

@@ -28,3 +28,10 @@ def test_nguon_tins_login_refusals_name_no_source_file(login):
     said = str(err.value)
     assert not SOURCE_FILE.search(said), said
     assert "matkhau123" not in said
+
+
+def test_chu_de_writes_a_fall_with_the_minus_sign_the_reports_write():
+    """ux44: Chủ đề wrote «-21%» with a hyphen where the weekly report writes «−14,3%»."""
+    from dashboard.views.topics import _change
+
+    assert (_change(79, 100), _change(125, 100), _change(100, 100), _change(3, 0)) == ("−21%", "+25%", "0%", "mới")
